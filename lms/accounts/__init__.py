@@ -1,0 +1,1 @@
+"""People, roles, the libraries they belong to, sign-in, invitations, API tokens."""

@@ -1,0 +1,9 @@
+"""Activity types: the registry and the built-in types (lesson, quiz, assignment)."""
+from lms.activities.registry import (  # noqa: F401
+    ACTIVITY_TYPES,
+    ActivityType,
+    UnknownActivityType,
+    get_activity_type,
+    load_activity_types,
+    register_activity_type,
+)

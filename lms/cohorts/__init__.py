@@ -1,0 +1,1 @@
+"""Cohorts, enrolment, milestone, and (later) dashboards, exports, certificates."""

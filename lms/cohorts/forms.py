@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from lms.accounts.models import PARTICIPANT_TYPES, TIMEZONES
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    end_date = DateField(_l("End date"), validators=[DataRequired()])
+    timezone = SelectField(_l("Time zone"), choices=list(TIMEZONES.items()))
+    milestone_title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
+    milestone_date = DateField(_l("Milestone date"), validators=[Optional()])
+    courses = SelectMultipleField(_l("Modules"), coerce=int)
+
+
+class EnrolForm(FlaskForm):
+    emails = TextAreaField(_l("Emails, one per line"), validators=[DataRequired()])
+    role = SelectField(_l("Role in the cohort"), choices=[("trainee", _l("Trainee")), ("trainer", _l("Trainer"))])
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    role = SelectField(_l("Role"), choices=[("trainee", _l("Trainee")), ("trainer", _l("Trainer")),
+                                            ("organizer", _l("Organizer"))])
+    participant_type = SelectField(_l("Participant type"),
+                                   choices=[("", "–")] + list(PARTICIPANT_TYPES.items()), validators=[Optional()])
+    library = StringField(_l("Library"), validators=[Optional(), Length(max=200)])
+    village = StringField(_l("Village"), validators=[Optional(), Length(max=120)])
+    regency = StringField(_l("Regency/City"), validators=[Optional(), Length(max=120)])
+    province = StringField(_l("Province"), validators=[Optional(), Length(max=120)])

@@ -1,0 +1,55 @@
+"""Cohorts: a group of trainees taking a set of course packs towards a milestone."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import UTCDateTime, db, utcnow
+
+cohort_course = sa.Table(
+    "cohort_course",
+    db.metadata,
+    sa.Column("cohort_id", sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("course_id", sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Jakarta")
+    milestone_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    milestone_date: Mapped[date | None]
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    archived: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    courses: Mapped[list["Course"]] = relationship(  # noqa: F821
+        secondary=cohort_course, order_by="Course.order"
+    )
+    enrolments: Mapped[list["Enrolment"]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan"
+    )
+
+
+class Enrolment(db.Model):
+    """A person in a cohort, as a trainee or as one of its trainers."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), default="trainee")  # trainee | trainer
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
+    user: Mapped["User"] = relationship()  # noqa: F821

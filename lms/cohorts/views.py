@@ -1,0 +1,126 @@
+"""Organizers' simple pages: cohorts, enrolment, people and their invitation links."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts import services as accounts
+from lms.accounts.auth import roles_required, user_by_email
+from lms.accounts.models import User
+from lms.cohorts import services
+from lms.cohorts.forms import CohortForm, EnrolForm, PersonForm
+from lms.coursepacks.models import Course
+from lms.errors import Invalid
+from lms.extensions import db
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+
+
+def _course_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.title) for c in db.session.scalars(
+        sa.select(Course).where(Course.archived.is_(False)).order_by(Course.order))]
+
+
+@bp.get("/")
+@roles_required("trainer", "organizer")
+def index():
+    return render_template("cohorts/index.html", cohorts=services.visible_cohorts(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("organizer")
+def create():
+    form = CohortForm()
+    form.courses.choices = _course_choices()
+    if form.validate_on_submit():
+        courses = list(db.session.scalars(sa.select(Course).where(Course.id.in_(form.courses.data or [0]))))
+        try:
+            cohort = services.create_cohort(
+                name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
+                timezone=form.timezone.data, milestone_title=form.milestone_title.data or "",
+                milestone_date=form.milestone_date.data, courses=courses)
+        except Invalid as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Cohort created."), "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form)
+
+
+@bp.get("/<int:cohort_id>")
+@roles_required("trainer", "organizer")
+def show(cohort_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    return render_template("cohorts/show.html", cohort=cohort, enrol_form=EnrolForm(),
+                           trainees=services.members(cohort, "trainee"),
+                           trainers=services.members(cohort, "trainer"))
+
+
+@bp.post("/<int:cohort_id>/enrol")
+@roles_required("organizer")
+def enrol(cohort_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        emails = [e.strip() for e in form.emails.data.replace(",", "\n").splitlines() if e.strip()]
+        people = [user_by_email(e) for e in emails]
+        unknown = [e for e, p in zip(emails, people) if p is None]
+        if unknown:
+            flash(_("Nobody has these emails: %(emails)s. Nothing was changed.", emails=", ".join(unknown)), "error")
+        else:
+            added = services.enrol(cohort, people, form.role.data)
+            db.session.commit()
+            flash(_("%(n)s people enrolled.", n=added), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/unenrol/<int:user_id>")
+@roles_required("organizer")
+def unenrol(cohort_id: int, user_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.unenrol(cohort, user_id)
+    db.session.commit()
+    flash(_("Removed from the cohort."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles_required("organizer")
+def create_person():
+    form = PersonForm()
+    link = None
+    if form.validate_on_submit():
+        library = None
+        if form.library.data:
+            library = accounts.find_or_create_library(
+                form.library.data.strip(), village=form.village.data or "", regency=form.regency.data or "",
+                province=form.province.data or "")
+        try:
+            person = accounts.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
+                                          participant_type=form.participant_type.data or None, library=library)
+            raw = accounts.create_invitation(person, created_by=current_user)
+        except Invalid as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            link = accounts.invitation_url(raw)
+            if accounts.send_mail(person.email, _("Your Lentera account"),
+                                  _("Open this link to set your password: %(url)s", url=link)):
+                flash(_("The invitation was also sent by email."), "info")
+            form = PersonForm(formdata=None)
+    return render_template("cohorts/person_form.html", form=form, link=link)
+
+
+@bp.post("/people/<int:user_id>/reset-link")
+@roles_required("organizer")
+def reset_link(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None:
+        return redirect(url_for("cohorts.index"))
+    raw = accounts.create_invitation(person, purpose="reset", created_by=current_user)
+    db.session.commit()
+    return render_template("cohorts/person_form.html", form=None, link=accounts.invitation_url(raw), person=person)

@@ -1,0 +1,1 @@
+"""Course packs: find them, validate them (pure functions) and sync them."""

@@ -1,0 +1,1 @@
+"""Rubrics, grading queue, grades and their history."""

@@ -1,0 +1,138 @@
+"""Grading: the status machine, the version check, history, completion."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from lms.accounts.models import User
+from lms.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.extensions import db, utcnow
+from lms.grading import policy
+from lms.grading.models import Grade, GradeEvent, Submission
+from lms.grading.notifications import notify
+from lms.grading.rubric import check_picked, compute_score
+from lms.learning.progress import record_progress
+
+OUTCOMES = ("save", "release", "revise")
+# status -> outcomes allowed from it. "revise" waits for the trainee's next
+# attempt; a released grade can only be changed by releasing a new one (regrade).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("save", "release", "revise"),
+    "graded": ("save", "release", "revise"),
+    "released": ("release",),
+    "revise": (),
+}
+NEW_STATUS = {"save": "graded", "release": "released", "revise": "revise"}
+
+
+def get_gradable(grader: User, submission_id: int) -> Submission:
+    if not policy.may_grade_at_all(grader):
+        raise Forbidden(_("Only trainers grade work."))
+    submission = db.session.scalar(policy.gradable_submissions(grader).where(Submission.id == submission_id))
+    if submission is None:
+        raise NotFound(_("No such submission."))
+    return submission
+
+
+def grade_as_dict(grade: Grade | None) -> dict[str, Any] | None:
+    if grade is None:
+        return None
+    return {
+        "score": grade.score, "max_score": grade.max_score, "criteria": grade.points,
+        "comments": grade.comments, "feedback": grade.feedback,
+        "rubric_version": grade.rubric_version.version,
+        "grader": grade.grader.name if grade.grader else None,
+        "released": grade.released_at is not None,
+    }
+
+
+def grade_submission(grader: User, submission_id: int, *, version: Any, criteria: Any,
+                     comments: Any = None, feedback: Any = "", outcome: Any = "save") -> Submission:
+    submission = get_gradable(grader, submission_id)
+    activity = submission.activity
+    comments = comments or {}
+    if outcome not in OUTCOMES:
+        raise Invalid(_("The outcome must be save, release or revise."), [{"field": "outcome", "message": "unknown"}])
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise Invalid(_("The submission version is required."), [{"field": "version", "message": "required"}])
+    if not isinstance(comments, dict) or not all(isinstance(v, str) for v in comments.values()):
+        raise Invalid(_("Comments must be texts per criterion."), [{"field": "comments", "message": "invalid"}])
+    if not isinstance(feedback, str):
+        raise Invalid(_("Feedback must be a text."), [{"field": "feedback", "message": "invalid"}])
+    if version != submission.version:
+        raise Conflict(
+            _("Someone else changed this submission while you were grading. Both grades are shown; "
+              "check them and save again."),
+            {"current_version": submission.version, "current": grade_as_dict(submission.grade),
+             "yours": {"criteria": criteria, "comments": comments, "feedback": feedback}},
+        )
+    if outcome not in TRANSITIONS[submission.status]:
+        raise Conflict(_("A %(status)s submission cannot be given the outcome %(outcome)s.",
+                         status=submission.status, outcome=outcome))
+    rubric = activity.current_rubric
+    problems = check_picked(rubric.data, criteria)
+    known = {c["id"] for c in rubric.criteria}
+    problems += [{"field": f"comments.{k}", "message": "unknown criterion"} for k in comments if k not in known]
+    if problems:
+        raise Invalid(_("The grade does not fit the rubric."), problems)
+    max_score = activity.config["max_score"]
+    score = compute_score(rubric.data, criteria, max_score)
+    grade = submission.grade
+    old_score = grade.score if grade else None
+    if grade is None:
+        grade = Grade(submission=submission, score=score, max_score=max_score, rubric_version_id=rubric.id)
+        db.session.add(grade)
+    now = utcnow()
+    grade.rubric_version_id, grade.grader_id = rubric.id, grader.id
+    grade.points = dict(criteria)
+    grade.comments = {k: v.strip() for k, v in comments.items() if v.strip()}
+    grade.feedback, grade.score, grade.max_score = feedback.strip(), score, max_score
+    grade.updated_at = now
+    if outcome == "release":
+        grade.released_at = now
+    submission.status = NEW_STATUS[outcome]
+    submission.version += 1
+    submission.updated_at = now
+    db.session.add(GradeEvent(submission_id=submission.id, actor_id=grader.id, action=outcome,
+                              old_score=old_score, new_score=score, rubric_version=rubric.version,
+                              status=submission.status))
+    _update_progress(submission, score)
+    db.session.flush()
+    return submission
+
+
+def _update_progress(submission: Submission, score: float) -> None:
+    activity = submission.activity
+    link = f"/courses/{activity.course.slug}/{activity.slug}"
+    if submission.status == "released":
+        passed = score >= activity.config["pass_score"]
+        record_progress(submission.user_id, activity.id, status="completed" if passed else "failed",
+                        completed=passed, score=score)
+        notify(submission.user_id, "released",
+               _("Your grade for %(title)s is out: %(score)s/%(max)s.", title=activity.title,
+                 score=f"{score:g}", max=f"{activity.config['max_score']:g}"), link)
+    elif submission.status == "revise":
+        record_progress(submission.user_id, activity.id, status="revise", completed=False)
+        notify(submission.user_id, "revise",
+               _("%(title)s was returned to you for revision.", title=activity.title), link)
+    else:
+        record_progress(submission.user_id, activity.id, status="graded", completed=False)
+
+
+def release_many(grader: User, submission_ids: list[int]) -> int:
+    """Release every graded submission in the list that the grader may grade."""
+    released = 0
+    for submission in db.session.scalars(policy.gradable_submissions(grader).where(
+            Submission.id.in_(submission_ids or [0]), Submission.status == "graded")):
+        grade = submission.grade
+        grade_submission(grader, submission.id, version=submission.version, criteria=grade.points,
+                         comments=grade.comments, feedback=grade.feedback, outcome="release")
+        released += 1
+    return released
+
+
+def history(submission: Submission) -> list[GradeEvent]:
+    return list(db.session.scalars(
+        sa.select(GradeEvent).where(GradeEvent.submission_id == submission.id).order_by(GradeEvent.id)))

@@ -1,0 +1,174 @@
+"""Pages of the grading workflow: the trainee's submit and draft, the trainer's
+queue and grading page, attachments, notifications."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.accounts.auth import roles_required
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.grading import grades, policy, services, submissions, uploads
+from lms.grading.models import Submission, SubmissionFile
+from lms.grading.notifications import mark_read
+from lms.learning.services import get_activity
+from lms.cohorts.services import get_course_for
+
+bp = Blueprint("grading", __name__)
+
+
+def _activity_url(activity, **kwargs) -> str:
+    return url_for("learning.activity", course=activity.course.slug, activity=activity.slug, **kwargs)
+
+
+def handle_assignment_post(activity, user, request):
+    """The assignment form: "draft" keeps the text, "submit" makes an attempt."""
+    text = request.form.get("text", "")
+    try:
+        if request.form.get("action") == "submit":
+            submissions.submit(user, activity, text, request.files.getlist("files"),
+                               submit_key=request.form.get("submit_key"))
+            flash(_("Your work is submitted. You will be told when it is graded."), "success")
+            return redirect(_activity_url(activity, _anchor="attempts"))
+        base = request.form.get("draft_version", type=int)
+        submissions.save_draft(user, activity, text, base)
+        if request.form.get("action") == "preview":
+            return redirect(_activity_url(activity, preview=1, _anchor="work"))
+        flash(_("Draft saved."), "success")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        if exc.status == 409 and isinstance(exc.details, dict) and exc.details.get("reason") == "stale":
+            # Keep what the trainee typed: put it back on the page beside the newer one.
+            context = submissions.assignment_context(activity, user)
+            return render_template("grading/draft_conflict.html", activity=activity, mine=text,
+                                   **context), 409
+    return redirect(_activity_url(activity, _anchor="work"))
+
+
+def _activity_or_404(course_slug: str, activity_slug: str):
+    course = get_course_for(current_user, course_slug)
+    activity = get_activity(course, activity_slug)
+    if activity is None or activity.type != "assignment":
+        abort(404)
+    return activity
+
+
+@bp.post("/courses/<course>/<activity>/draft")
+def autosave(course: str, activity: str):
+    """Autosave from the page script: JSON in, JSON out. A signed-out trainee gets
+    401 and the script keeps the text in the browser until they sign in again."""
+    if not current_user.is_authenticated:
+        return jsonify({"error": {"code": "unauthorized", "message": _("Please sign in again; your text is kept on this device.")}}), 401
+    found = _activity_or_404(course, activity)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+        return jsonify({"error": {"code": "bad_request", "message": "expected {text, version}"}}), 400
+    version = body.get("version")
+    draft = submissions.save_draft(current_user, found, body["text"], version if isinstance(version, int) else None)
+    db.session.commit()
+    return jsonify({"version": draft.version, "saved_at": draft.updated_at.isoformat()})
+
+
+@bp.get("/courses/<course>/<activity>/compare")
+@login_required
+def compare(course: str, activity: str):
+    found = _activity_or_404(course, activity)
+    attempts = {s.attempt: s for s in submissions.attempts_of(current_user.id, found.id)}
+    left, right = attempts.get(request.args.get("a", type=int)), attempts.get(request.args.get("b", type=int))
+    if left is None or right is None:
+        abort(404)
+    return render_template("grading/compare.html", activity=found, left=left, right=right)
+
+
+@bp.get("/submissions/<int:submission_id>/files/<int:file_id>")
+@login_required
+def download(submission_id: int, file_id: int):
+    item = db.session.get(SubmissionFile, file_id)
+    if item is None or item.submission_id != submission_id or not policy.can_view(current_user, item.submission):
+        abort(404)
+    response = send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
+                         as_attachment=True, download_name=item.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/grading")
+@roles_required("trainer", "organizer")
+def queue():
+    filters = services.QueueFilter.from_args(request.args)
+    return render_template("grading/queue.html", items=services.queue(current_user, filters),
+                           counts=services.status_counts(current_user, filters), filters=filters,
+                           may_grade=policy.may_grade_at_all(current_user))
+
+
+@bp.post("/grading/release")
+@roles_required("trainer")
+def bulk_release():
+    ids = [int(i) for i in request.form.getlist("submission") if i.isdigit()]
+    count = grades.release_many(current_user, ids)
+    db.session.commit()
+    flash(_("%(n)s grades released.", n=count), "success")
+    return redirect(url_for("grading.queue", status="graded"))
+
+
+@bp.route("/grading/submissions/<int:submission_id>", methods=["GET", "POST"])
+@roles_required("trainer", "organizer")
+def grade(submission_id: int):
+    submission = db.session.scalar(policy.visible_submissions(current_user).where(Submission.id == submission_id))
+    if submission is None:
+        abort(404)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        rubric = submission.activity.current_rubric
+        criteria = {}
+        for criterion in rubric.criteria:
+            raw = request.form.get(f"c-{criterion['id']}")
+            if raw not in (None, ""):
+                try:
+                    criteria[criterion["id"]] = float(raw) if "." in raw else int(raw)
+                except ValueError:
+                    criteria[criterion["id"]] = raw
+        comments = {c["id"]: request.form.get(f"comment-{c['id']}", "") for c in rubric.criteria}
+        try:
+            grades.grade_submission(current_user, submission.id, version=request.form.get("version", type=int),
+                                    criteria=criteria, comments=comments,
+                                    feedback=request.form.get("feedback", ""),
+                                    outcome=request.form.get("outcome", "save"))
+            db.session.commit()
+            flash(_("Grade saved."), "success")
+            if request.form.get("then") == "next":
+                following = services.next_in_queue(current_user, submission)
+                if following is not None:
+                    return redirect(url_for("grading.grade", submission_id=following.id))
+                return redirect(url_for("grading.queue"))
+            return redirect(url_for("grading.grade", submission_id=submission.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                raise
+            flash(exc.message, "error")
+            status = exc.status
+            if exc.status == 409 and isinstance(exc.details, dict) and "yours" in exc.details:
+                conflict = exc.details
+            submission = db.session.get(Submission, submission_id)
+    return render_template(
+        "grading/grade.html", submission=submission, activity=submission.activity,
+        rubric=submission.activity.current_rubric, history=grades.history(submission),
+        attempts=submissions.attempts_of(submission.user_id, submission.activity_id),
+        conflict=conflict, may_grade=policy.may_grade_at_all(current_user), form_values=request.form,
+    ), status
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_notifications():
+    mark_read(current_user)
+    db.session.commit()
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("learning.dashboard"))

@@ -1,0 +1,1 @@
+"""What a trainee sees: catalogue, module pages, activities, progress."""
