@@ -7,9 +7,13 @@ from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    import os
+
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # Where the SQLite file, uploads and instance/config.py live (default: ./instance).
+        instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
         template_folder="../templates",
         static_folder="static",
     )

@@ -49,6 +49,9 @@ class QuizType(ActivityType):
         data = source.read_toml(rel, "course.toml", f"{field}questions") if rel else None
         if data is None:
             return
+        for key in data:
+            if key != "question":
+                source.problem(rel, key, "unknown key")
         raw = data.get("question")
         if not isinstance(raw, list) or not raw:
             source.problem(rel, "question", "at least one [[question]] is required")

@@ -7,6 +7,7 @@ is archived, never deleted. A changed rubric becomes a new rubric version.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -39,11 +40,16 @@ def asset_base(course_slug: str) -> str:
     return f"/courses/{course_slug}/files"
 
 
+LEADING_H1 = re.compile(r"\A\s*#(?!#)[^\n]*\n")
+
+
 def render_body(course_slug: str, loaded: LoadedActivity) -> str:
     if not loaded.body:
         return ""
     doc_dir = posixpath.dirname(loaded.config.get("body", ""))
-    return str(render_markdown(loaded.body, asset_base=asset_base(course_slug), doc_dir=doc_dir))
+    # The page already shows the activity title as its heading: drop a leading "# Title".
+    body = LEADING_H1.sub("", loaded.body, count=1)
+    return str(render_markdown(body, asset_base=asset_base(course_slug), doc_dir=doc_dir))
 
 
 def sync_packs(packs: list[LoadedPack]) -> SyncReport:
