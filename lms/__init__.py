@@ -56,11 +56,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.cohorts.views import bp as cohorts_bp
     from lms.grading.views import bp as grading_bp
     from lms.learning.views import bp as learning_bp
+    from lms.libraries.views import bp as libraries_bp
 
     app.register_blueprint(learning_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(grading_bp)
+    app.register_blueprint(libraries_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

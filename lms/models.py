@@ -6,3 +6,4 @@ from lms.grading.models import (  # noqa: F401
     Draft, Grade, GradeEvent, Notification, Submission, SubmissionFile,
 )
 from lms.learning.models import Progress, QuizAttempt  # noqa: F401
+from lms.libraries import models as library_models  # noqa: F401,E402

@@ -66,3 +66,4 @@ def json_body() -> dict:
 
 
 from lms.api import endpoints, openapi  # noqa: E402,F401
+from lms.api import cohorts_api, libraries_api  # noqa: E402,F401

@@ -68,6 +68,11 @@ PATHS = {
 }
 
 
+def register_paths(paths: dict) -> None:
+    """Area API modules add their paths here, next to their handlers."""
+    PATHS.update(paths)
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",

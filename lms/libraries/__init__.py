@@ -1,0 +1,1 @@
+"""Library activity documentation, the national leaderboard, data for mentors."""

@@ -1,0 +1,1 @@
+"""Models of activity documentation (filled in by the libraries issue)."""
