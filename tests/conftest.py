@@ -2,6 +2,7 @@
 a client, factories for people and cohorts, a login helper, a query counter."""
 from __future__ import annotations
 
+import contextvars
 import os
 from contextlib import contextmanager
 from datetime import date
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from flask.testing import FlaskClient
 
 from lms import create_app
 from lms.extensions import db, limiter
@@ -43,10 +46,22 @@ def app_config(tmp_path):
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as on a real server: `g`, the
+    signed-in user and the database session do not leak between requests or
+    into the test's own session (which is expired afterwards, to read fresh)."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(app_config, monkeypatch, tmp_path):
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _drop_everything()
         db.create_all()

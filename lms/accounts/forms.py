@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Regexp, EqualTo, Length
 
+from lms.accounts.services import EMAIL_RE as EMAIL_PATTERN
 from lms.accounts.models import LANGUAGES, TIMEZONES
 
 
@@ -18,7 +19,7 @@ class SetPasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address."))])
 
 
 class ProfileForm(FlaskForm):

@@ -9,7 +9,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from lms.accounts.auth import user_by_email
@@ -112,8 +112,9 @@ def create_invitation(user: User, *, purpose: str = "invite", created_by: User |
 
 
 def invitation_url(raw: str) -> str:
+    # Built from LMS_BASE_URL, not the request: links are also made by commands.
     base = current_app.config["LMS_BASE_URL"].rstrip("/")
-    return base + url_for("accounts.accept_invitation", token=raw)
+    return f"{base}/invite/{raw}"
 
 
 def valid_invitation(raw: str) -> Invitation | None:

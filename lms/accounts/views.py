@@ -144,7 +144,7 @@ def change_password():
             flash(exc.message, "error")
             return redirect(url_for("accounts.profile"))
         db.session.commit()
-        login_user(current_user)  # the session carries the new session token
+        login_user(current_user._get_current_object())  # the session carries the new session token
         flash(_("Your password is changed. Other devices are signed out."), "success")
     else:
         for errors in form.errors.values():

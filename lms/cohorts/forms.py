@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Regexp, Length, Optional
 
+from lms.accounts.services import EMAIL_RE as EMAIL_PATTERN
 from lms.accounts.models import PARTICIPANT_TYPES, TIMEZONES
 
 
@@ -23,7 +24,7 @@ class EnrolForm(FlaskForm):
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address."))])
     role = SelectField(_l("Role"), choices=[("trainee", _l("Trainee")), ("trainer", _l("Trainer")),
                                             ("organizer", _l("Organizer"))])
     participant_type = SelectField(_l("Participant type"),
