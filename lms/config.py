@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # a form left open all evening must still submit
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: secure outside development and testing
+    "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -112,8 +114,9 @@ def _finish(app: Flask) -> None:
     if not app.config.get("LMS_UPLOAD_FOLDER"):
         app.config["LMS_UPLOAD_FOLDER"] = str(instance / "uploads")
     secure = env == "production"
-    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config[key] is None:
+            app.config[key] = secure
 
 
 def _development_secret(instance: Path) -> str:
