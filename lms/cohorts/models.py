@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,8 @@ class Cohort(db.Model):
     milestone_title: Mapped[str] = mapped_column(sa.String(200), default="")
     milestone_date: Mapped[date | None]
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Who signs its certificates: [{"name": ..., "title": ...}], in order.
+    signatories: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list, server_default="[]")
     archived: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -49,7 +52,66 @@ class Enrolment(db.Model):
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20), default="trainee")  # trainee | trainer
+    # A named group inside the cohort (a class, a room); trainers can be assigned to one.
+    group_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+# -- organizer tooling (issue 5) ---------------------------------------------
+
+class TrainerScope(db.Model):
+    """Which trainees of a cohort a trainer looks after.
+
+    A trainer enrolled in a cohort with no scope rows looks after every trainee
+    of it (the whole cohort); with rows, only the trainees of those provinces
+    (the province of their library) or named groups (Enrolment.group_name)."""
+
+    __tablename__ = "trainer_scope"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "trainer_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    trainer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # province | group
+    value: Mapped[str] = mapped_column(sa.String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reminder(db.Model):
+    """A reminder written to an at-risk participant, and how it went out."""
+
+    __tablename__ = "reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(sa.String(20))  # email | whatsapp
+    message: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Certificate(db.Model):
+    """A certificate of completion. What it certifies is kept as issued
+    (`data`), so the PDF and the verification page never change afterwards."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    revoke_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    cohort: Mapped[Cohort] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
