@@ -53,10 +53,10 @@ PATHS = {
                               "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}})},
     "/submissions": {"get": _op("Submissions the caller may grade or see", "trainer, organizer",
                                 params=[_query("status"), _query("course"), _query("cohort")], errors=(401, 403))},
-    "/submissions/{id}": {"get": _op("One submission; its owner sees the grade once released",
-                                     "owner, trainer, organizer", params=[_path_param("id", "integer")])},
-    "/submissions/{id}/grade": {
-        "put": _op("Grade a submission against its version", "trainer", params=[_path_param("id", "integer")],
+    "/submissions/{submission_id}": {"get": _op("One submission; its owner sees the grade once released",
+                                     "owner, trainer, organizer", params=[_path_param("submission_id", "integer")])},
+    "/submissions/{submission_id}/grade": {
+        "put": _op("Grade a submission against its version", "trainer", params=[_path_param("submission_id", "integer")],
                    errors=(400, 401, 403, 404, 409, 422),
                    body=JSON({"type": "object", "required": ["version", "criteria"], "properties": {
                        "version": {"type": "integer"},
