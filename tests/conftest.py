@@ -140,8 +140,11 @@ def make_cohort(app):
     from lms.cohorts import services
 
     def factory(courses, trainees=(), trainers=(), *, name: str = "Angkatan Uji", start=date(2019, 10, 28),
-                milestone=date(2019, 12, 3)):
-        cohort = services.create_cohort(name=name, start_date=start, end_date=date(2019, 10, 31),
+                milestone=None):
+        from datetime import timedelta
+
+        milestone = milestone or start + timedelta(days=36)
+        cohort = services.create_cohort(name=name, start_date=start, end_date=start + timedelta(days=3),
                                         milestone_title="Peer Learning Meeting Nasional",
                                         milestone_date=milestone, courses=list(courses))
         services.enrol(cohort, list(trainees), "trainee")
