@@ -54,3 +54,32 @@ def sync_command() -> None:
         raise
     for line in report.lines():
         click.echo(line)
+
+
+@courses_cli.command("table")
+def table_command() -> None:
+    """Print a Markdown table of the packs (for docs/courses.md)."""
+    packs, problems = check_packs()
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    click.echo(courses_table(packs))
+
+
+def courses_table(packs) -> str:
+    from lms.markup import word_count
+
+    lines = ["| # | Module (slug) | JP | Lessons (words) | Quizzes (questions) | Assignments: rubric criteria (max points) |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for pack in sorted(packs, key=lambda p: p.order):
+        lessons = [f"{a.title} ({word_count(a.body)})" for a in pack.activities if a.type == "lesson"]
+        quizzes = [f"{a.config['kind']} ({len(a.config['questions'])})" for a in pack.activities if a.type == "quiz"]
+        tasks = []
+        for a in pack.activities:
+            if a.type == "assignment":
+                criteria = ", ".join(f"{c['id']} ({c['levels'][-1]['points']:g})" for c in a.rubric["criteria"])
+                tasks.append(f"**{a.title}** /{a.config['max_score']:g}, pass {a.config['pass_score']:g}: {criteria}")
+        lines.append(f"| {pack.order} | {pack.title} (`{pack.slug}`) | {pack.hours} | {'<br>'.join(lessons)} | "
+                     f"{'<br>'.join(quizzes)} | {'<br>'.join(tasks)} |")
+    return "\n".join(lines)
