@@ -61,7 +61,8 @@
     }
 
     area.addEventListener("input", keepLocal);
-    setInterval(save, 20000);
+    var seconds = Number(form.getAttribute("data-autosave-seconds")) || 20;
+    setInterval(save, seconds * 1000);
     form.addEventListener("submit", function () { keepLocal(); });
   }
 
