@@ -252,3 +252,29 @@ def test_activity_type_from_a_plugin_is_validated_and_shown(app, client, tmp_pat
     page = client.get("/courses/toy-writing/favourite")
     assert page.status_code == 200
     assert '<p class="poll">Which book do you like best?</p>' in page.get_data(as_text=True)
+
+
+def test_packs_from_an_installed_package_entry_point(app, tmp_path, monkeypatch, runner):
+    """A distribution that declares `lms.courses` brings its packs along."""
+    site = tmp_path / "site"
+    (site / "extra_packs").mkdir(parents=True)
+    shutil.copytree(TEST_PACKS / "toy-writing", site / "extra_packs" / "toy-writing")
+    (site / "extra_packs" / "__init__.py").write_text(
+        "from pathlib import Path\n\ndef folder():\n    return Path(__file__).parent\n")
+    dist = site / "extra_packs-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: extra-packs\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[lms.courses]\nextra = extra_packs:folder\n")
+    monkeypatch.syspath_prepend(str(site))
+    result = runner.invoke(args=["courses", "check"])
+    assert result.exit_code == 0, result.output
+    assert "toy-writing" in result.output and "easy-writing" in result.output
+    sys.modules.pop("extra_packs", None)
+
+
+def test_course_paths_setting_adds_packs(app, tmp_path, runner):
+    pack = copy_pack(tmp_path, "elsewhere")
+    app.config["LMS_COURSE_PATHS"] = str(tmp_path)
+    result = runner.invoke(args=["courses", "sync"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(Course).where(Course.slug == "toy-writing")).source_path == str(pack.resolve())
