@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.activities.registry import ActivityType
-from lms.coursepacks.source import SLUG_RE, check_keys
+from lms.coursepacks.source import array_of_tables, check_keys, check_unique_id
 from lms.errors import Conflict, Invalid
 from lms.extensions import db
 from lms.learning.models import QuizAttempt
@@ -49,29 +49,13 @@ class QuizType(ActivityType):
         data = source.read_toml(rel, "course.toml", f"{field}questions") if rel else None
         if data is None:
             return
-        for key in data:
-            if key != "question":
-                source.problem(rel, key, "unknown key")
-        raw = data.get("question")
-        if not isinstance(raw, list) or not raw:
-            source.problem(rel, "question", "at least one [[question]] is required")
-            return
         questions = []
         seen: set[str] = set()
-        for index, question in enumerate(raw, start=1):
-            prefix = f"question[{index}]."
-            if not isinstance(question, dict):
-                source.problem(rel, f"question[{index}]", "must be a table")
-                continue
+        for prefix, question in array_of_tables(data, "question", source, rel):
             # `answer` is checked below, against the choices.
             good = check_keys({k: v for k, v in question.items() if k != "answer"},
                               QUESTION_KEYS, source, rel, prefix)
-            qid = good.get("id", "")
-            if qid and not SLUG_RE.match(qid):
-                source.problem(rel, f"{prefix}id", "use lowercase letters, digits and hyphens only")
-            elif qid in seen:
-                source.problem(rel, f"{prefix}id", f"duplicate question id {qid!r}")
-            seen.add(qid)
+            check_unique_id(good.get("id", ""), seen, source, rel, f"{prefix}id", "question")
             choices = good.get("choices", [])
             if "choices" in good and len(choices) < 2:
                 source.problem(rel, f"{prefix}choices", "needs at least two choices")

@@ -190,6 +190,33 @@ def check_keys(
     return good
 
 
+def array_of_tables(data: dict[str, Any], name: str, source: PackSource, rel: str) -> list[tuple[str, dict]]:
+    """The `[[name]]` tables of a file as (field prefix, table) pairs; every other
+    top-level key except `title` is a problem, and so is an empty array."""
+    for key in data:
+        if key not in {name, "title"}:
+            source.problem(rel, key, "unknown key")
+    raw = data.get(name)
+    if not isinstance(raw, list) or not raw:
+        source.problem(rel, name, f"at least one [[{name}]] is required")
+        return []
+    tables = []
+    for index, table in enumerate(raw, start=1):
+        if isinstance(table, dict):
+            tables.append((f"{name}[{index}].", table))
+        else:
+            source.problem(rel, f"{name}[{index}]", "must be a table")
+    return tables
+
+
+def check_unique_id(value: str, seen: set[str], source: PackSource, rel: str, field_name: str, what: str) -> None:
+    if value and not SLUG_RE.match(value.replace("_", "-")):
+        source.problem(rel, field_name, "use lowercase letters, digits and hyphens only")
+    elif value in seen:
+        source.problem(rel, field_name, f"duplicate {what} id {value!r}")
+    seen.add(value)
+
+
 # -- the pack ---------------------------------------------------------------
 
 def load_pack(root: Path) -> tuple[LoadedPack | None, list[Problem]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lms.coursepacks.source import SLUG_RE, PackSource, check_keys
+from lms.coursepacks.source import PackSource, array_of_tables, check_keys, check_unique_id
 
 CRITERION_KEYS = {
     "id": ("str", True),
@@ -23,27 +23,11 @@ def load_rubric(source: PackSource, rel: str, owner_field: str) -> dict[str, Any
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         source.problem(rel, "title", "must be a non-empty string")
-    for key in data:
-        if key not in {"title", "criterion"}:
-            source.problem(rel, key, "unknown key")
-    raw = data.get("criterion")
-    if not isinstance(raw, list) or not raw:
-        source.problem(rel, "criterion", "at least one [[criterion]] is required")
-        return None
     criteria = []
     seen: set[str] = set()
-    for index, criterion in enumerate(raw, start=1):
-        prefix = f"criterion[{index}]."
-        if not isinstance(criterion, dict):
-            source.problem(rel, f"criterion[{index}]", "must be a table")
-            continue
+    for prefix, criterion in array_of_tables(data, "criterion", source, rel):
         good = check_keys({k: v for k, v in criterion.items() if k != "levels"}, CRITERION_KEYS, source, rel, prefix)
-        cid = good.get("id", "")
-        if cid and not SLUG_RE.match(cid.replace("_", "-")):
-            source.problem(rel, f"{prefix}id", "use lowercase letters, digits, hyphens or underscores")
-        elif cid in seen:
-            source.problem(rel, f"{prefix}id", f"duplicate criterion id {cid!r}")
-        seen.add(cid)
+        check_unique_id(good.get("id", ""), seen, source, rel, f"{prefix}id", "criterion")
         levels = _load_levels(criterion.get("levels"), source, rel, f"{prefix}levels")
         if levels is not None:
             criteria.append({**good, "description": good.get("description", ""), "levels": levels})
