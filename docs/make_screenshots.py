@@ -43,7 +43,7 @@ def main() -> None:
                 if email:
                     sign_in(page, email)
                 page.goto(BASE + path)
-                page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=width > 400)
+                page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=width > 400 and name != "grading-queue")
                 context.close()
         browser.close()
     print(f"screenshots written to {OUT}")

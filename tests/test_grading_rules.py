@@ -422,3 +422,14 @@ def test_compare_two_attempts(world, client):
     client.post("/logout")
     login(client, world["other"])
     assert client.get("/courses/toy-writing/story/compare?a=1&b=2").status_code == 404
+
+
+def test_queue_is_paginated_oldest_first(world, client, make_user, make_cohort):
+    from lms.grading.services import QueueFilter, queue
+
+    first = submit(world)
+    submit(world, who="other")
+    page_one = queue(world["trainer"], QueueFilter(), page=1, per_page=1)
+    page_two = queue(world["trainer"], QueueFilter(), page=2, per_page=1)
+    assert page_one.total == 2 and [s.id for s in page_one.items] == [first.id]
+    assert page_two.items[0].id != first.id

@@ -43,8 +43,8 @@ def _filtered(query: sa.Select, filters: QueueFilter) -> sa.Select:
     return query
 
 
-def queue(user: User, filters: QueueFilter, limit: int = 200) -> list[Submission]:
-    """Oldest first, so nobody waits longest."""
+def queue(user: User, filters: QueueFilter, page: int = 1, per_page: int = 50):
+    """Oldest first, so nobody waits longest; a page at a time."""
     query = _filtered(policy.visible_submissions(user), filters)
     if filters.status:
         query = query.where(Submission.status == filters.status)
@@ -52,7 +52,8 @@ def queue(user: User, filters: QueueFilter, limit: int = 200) -> list[Submission
         query = query.where(Submission.status.in_(("submitted", "graded")))
     query = query.options(joinedload(Submission.user), joinedload(Submission.activity).joinedload(Activity.course),
                           selectinload(Submission.grade))
-    return list(db.session.scalars(query.order_by(Submission.submitted_at, Submission.id).limit(limit)).unique())
+    return db.paginate(query.order_by(Submission.submitted_at, Submission.id), page=page, per_page=per_page,
+                       error_out=False)
 
 
 def status_counts(user: User, filters: QueueFilter) -> dict[str, int]:

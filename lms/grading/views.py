@@ -101,7 +101,8 @@ def download(submission_id: int, file_id: int):
 @roles_required("trainer", "organizer")
 def queue():
     filters = services.QueueFilter.from_args(request.args)
-    return render_template("grading/queue.html", items=services.queue(current_user, filters),
+    pagination = services.queue(current_user, filters, page=request.args.get("page", 1, type=int))
+    return render_template("grading/queue.html", items=pagination.items, pagination=pagination,
                            counts=services.status_counts(current_user, filters), filters=filters,
                            may_grade=policy.may_grade_at_all(current_user))
 
