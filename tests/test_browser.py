@@ -131,3 +131,49 @@ def test_pages_fit_a_phone(live_server, browser, trainee):
                              ".map(e => e.tagName + '.' + e.className).slice(0, 5)")
         assert width <= 360, (path, width, wide)
     context.close()
+
+
+def test_quiz_shows_one_question_at_a_time_on_a_phone(live_server, browser, trainee):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, live_server, trainee.email)
+    page.goto(f"{live_server}/courses/toy-writing/post-test")
+    assert page.locator(".question:visible").count() == 1
+    page.click("form[data-quiz] .actions button:has-text('›')")
+    assert page.locator(".question:visible").count() == 1
+    assert page.locator("#q-many").is_visible()
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    sign_in(page, live_server, trainee.email)
+    page.goto(f"{live_server}/courses/toy-writing/post-test")
+    assert page.locator(".question:visible").count() == 2
+    wide.close()
+
+
+def test_grading_with_keys_shows_the_total_live(live_server, browser, trainee, make_user, make_cohort):
+    from lms.cohorts.models import Cohort
+    from lms.cohorts.services import enrol
+    from lms.grading import submissions
+    from lms.coursepacks.models import Activity
+
+    trainer = make_user("trainer")
+    enrol(db.session.scalar(sa.select(Cohort)), [trainer], "trainer")
+    story = db.session.scalar(sa.select(Activity).where(Activity.slug == "story"))
+    submission = submissions.submit(trainee, story, "Berita.")
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, trainer.email)
+    page.goto(f"{live_server}/grading/submissions/{submission.id}")
+    assert page.text_content("[data-total]").strip() == "–"
+    for key in "34322":  # levels: judul 2, struktur 3, bahasa 2, ejaan 1, foto 1 → 9 of 10 points
+        page.keyboard.press(key)
+    assert page.text_content("[data-total]").strip() == "9"
+    page.click("button[value=release]")
+    page.wait_for_load_state("networkidle")
+    db.session.expire_all()
+    from lms.grading.models import Submission
+
+    assert db.session.get(Submission, submission.id).grade.score == 9.0
+    context.close()
