@@ -72,6 +72,9 @@ def build_demo(courses: list[Course], participants: int = 210, seed: int = 2019)
     cohorts.enrol(cohort, trainees, "trainee")
     cohorts.enrol(cohort, [u for u in staff if u.role == "trainer"], "trainer")
     _progress(rng, trainees, courses, staff[1])
+    from lms.libraries.demo import add_library_demo
+
+    add_library_demo(trainees, MILESTONE[1])
     return (f"Demo cohort {COHORT_NAME!r}: {len(trainees)} participants, {len(staff)} staff. "
             f"Sign in with trainee@example.org, trainer@example.org or organizer@example.org "
             f"and the password {PASSWORD}.")
