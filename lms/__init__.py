@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.api import bp as api_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.cohorts.views import bp as cohorts_bp
     from lms.grading.views import bp as grading_bp
     from lms.learning.views import bp as learning_bp
@@ -63,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(grading_bp)
     app.register_blueprint(libraries_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Regexp, Length, Optional
 
@@ -15,6 +16,9 @@ class CohortForm(FlaskForm):
     milestone_title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
     milestone_date = DateField(_l("Milestone date"), validators=[Optional()])
     courses = SelectMultipleField(_l("Modules"), coerce=int)
+    organisation = StringField(_l("Organisation (printed on certificates)"), validators=[Optional(), Length(max=200)])
+    signatories = TextAreaField(_l("Signatories of certificates, one per line: Name | Title"),
+                                validators=[Optional(), Length(max=1000)])
 
 
 class EnrolForm(FlaskForm):
@@ -33,3 +37,14 @@ class PersonForm(FlaskForm):
     village = StringField(_l("Village"), validators=[Optional(), Length(max=120)])
     regency = StringField(_l("Regency/City"), validators=[Optional(), Length(max=120)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=120)])
+
+
+class TrainerForm(FlaskForm):
+    trainer = SelectField(_l("Trainer"), coerce=int)
+    kind = SelectField(_l("Looks after"), choices=[("cohort", _l("The whole cohort")), ("province", _l("A province")),
+                                                  ("group", _l("A named group"))])
+    value = StringField(_l("Province or group"), validators=[Optional(), Length(max=120)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Spreadsheet (.csv or .xlsx)"), validators=[FileRequired()])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from lms.accounts import services as accounts
 from lms.accounts.auth import roles_required, user_by_email
 from lms.accounts.models import User
 from lms.cohorts import services
-from lms.cohorts.forms import CohortForm, EnrolForm, PersonForm
+from lms.cohorts.forms import CohortForm, EnrolForm, PersonForm, TrainerForm
 from lms.coursepacks.models import Course
 from lms.errors import Invalid
 from lms.extensions import db
@@ -29,40 +29,84 @@ def index():
     return render_template("cohorts/index.html", cohorts=services.visible_cohorts(current_user))
 
 
+def _cohort_fields(form: CohortForm) -> dict:
+    return dict(
+        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
+        timezone=form.timezone.data, milestone_title=form.milestone_title.data or "",
+        milestone_date=form.milestone_date.data, organisation=form.organisation.data or "",
+        signatories=services.parse_signatories(form.signatories.data or ""),
+        courses=list(db.session.scalars(sa.select(Course).where(Course.id.in_(form.courses.data or [0])))),
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required("organizer")
 def create():
     form = CohortForm()
     form.courses.choices = _course_choices()
     if form.validate_on_submit():
-        courses = list(db.session.scalars(sa.select(Course).where(Course.id.in_(form.courses.data or [0]))))
         try:
-            cohort = services.create_cohort(
-                name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
-                timezone=form.timezone.data, milestone_title=form.milestone_title.data or "",
-                milestone_date=form.milestone_date.data, courses=courses)
+            cohort = services.create_cohort(**_cohort_fields(form))
         except Invalid as exc:
             flash(exc.message, "error")
         else:
             db.session.commit()
             flash(_("Cohort created."), "success")
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    return render_template("cohorts/form.html", form=form)
+    return render_template("cohorts/form.html", form=form, cohort=None)
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@roles_required("organizer")
+def edit(cohort_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    form = CohortForm(obj=cohort) if request.method == "GET" else CohortForm()
+    form.courses.choices = _course_choices()
+    if request.method == "GET":
+        form.courses.data = [c.id for c in cohort.courses]
+        form.signatories.data = services.format_signatories(cohort.signatories)
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(cohort, **_cohort_fields(form))
+        except Invalid as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Cohort saved."), "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort)
+
+
+@bp.post("/<int:cohort_id>/archive")
+@roles_required("organizer")
+def archive(cohort_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    restore = request.form.get("restore") == "1"
+    services.set_archived(cohort, not restore)
+    db.session.commit()
+    flash(_("Cohort restored.") if restore else _("Cohort archived."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
 @bp.get("/<int:cohort_id>")
 @roles_required("trainer", "organizer")
 def show(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
-    return render_template("cohorts/show.html", cohort=cohort, enrol_form=EnrolForm(),
-                           trainees=services.members(cohort, "trainee"),
-                           trainers=services.members(cohort, "trainer"))
+    trainer_form = TrainerForm()
+    trainer_form.trainer.choices = [(u.id, f"{u.name} ({u.email})") for u in services.trainers_available()]
+    return render_template("cohorts/show.html", cohort=cohort, enrol_form=EnrolForm(), trainer_form=trainer_form,
+                           trainees=services.trainees_with_groups(cohort),
+                           trainers=services.members(cohort, "trainer"),
+                           scopes=services.trainer_scopes(cohort),
+                           provinces=services.provinces_of(cohort), groups=services.groups_of(cohort))
 
 
 @bp.post("/<int:cohort_id>/enrol")
 @roles_required("organizer")
 def enrol(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.require_open(cohort)
     form = EnrolForm()
     if form.validate_on_submit():
         emails = [e.strip() for e in form.emails.data.replace(",", "\n").splitlines() if e.strip()]
@@ -81,6 +125,7 @@ def enrol(cohort_id: int):
 @roles_required("organizer")
 def unenrol(cohort_id: int, user_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.require_open(cohort)
     services.unenrol(cohort, user_id)
     db.session.commit()
     flash(_("Removed from the cohort."), "success")
@@ -124,3 +169,49 @@ def reset_link(user_id: int):
     raw = accounts.create_invitation(person, purpose="reset", created_by=current_user)
     db.session.commit()
     return render_template("cohorts/person_form.html", form=None, link=accounts.invitation_url(raw), person=person)
+
+
+# -- trainers and groups ----------------------------------------------------------
+
+@bp.post("/<int:cohort_id>/trainers")
+@roles_required("organizer")
+def assign_trainer(cohort_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    form = TrainerForm()
+    form.trainer.choices = [(u.id, u.name) for u in services.trainers_available()]
+    if form.validate_on_submit():
+        try:
+            services.assign_trainer(cohort, db.session.get(User, form.trainer.data), form.kind.data,
+                                    form.value.data or "")
+        except Invalid as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Trainer assigned."), "success")
+    else:
+        flash(_("Choose a trainer."), "error")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainers"))
+
+
+@bp.post("/<int:cohort_id>/trainers/scopes/<int:scope_id>/remove")
+@roles_required("organizer")
+def remove_scope(cohort_id: int, scope_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.remove_trainer_scope(cohort, scope_id)
+    db.session.commit()
+    flash(_("Assignment removed."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainers"))
+
+
+@bp.post("/<int:cohort_id>/people/<int:user_id>/group")
+@roles_required("organizer")
+def set_group(cohort_id: int, user_id: int):
+    cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.set_group(cohort, user_id, request.form.get("group", ""))
+    db.session.commit()
+    flash(_("Group saved."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainees"))
+
+
+from lms.cohorts import organizer_views  # noqa: E402,F401  (dashboard, import, exports, reminders)
