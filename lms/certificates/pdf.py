@@ -41,7 +41,8 @@ def latin1(text: str) -> str:
     """Text the core fonts can print: letters outside Latin-1 lose their
     accents where they have one (ā → a), or become "?"."""
     replacements = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                    "\u2026": "..."}
+                    "\u2026": "...", "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0152": "OE",
+                    "\u0153": "oe", "\u0131": "i"}
     out = []
     for ch in text:
         ch = replacements.get(ch, ch)

@@ -114,9 +114,9 @@ def trainer_trainee_ids(trainer: User) -> sa.Select:
 
     mine = sa.select(Enrolment.cohort_id).where(Enrolment.user_id == trainer.id, Enrolment.role == "trainer")
     scoped = sa.select(TrainerScope.id).where(TrainerScope.trainer_id == trainer.id,
-                                              TrainerScope.cohort_id == Enrolment.cohort_id)
+                                              TrainerScope.cohort_id == Enrolment.cohort_id).correlate(Enrolment)
     trainee_province = (sa.select(Library.province).join(User, User.library_id == Library.id)
-                        .where(User.id == Enrolment.user_id).scalar_subquery())
+                        .where(User.id == Enrolment.user_id).correlate(Enrolment).scalar_subquery())
     matching = scoped.where(sa.or_(
         sa.and_(TrainerScope.kind == "group", TrainerScope.value == Enrolment.group_name,
                 Enrolment.group_name != ""),
