@@ -68,6 +68,10 @@ def test_the_reference_month(app):
     assert mentoring.reference_month(date(2026, 11, 25), cohort) == date(2019, 11, 1)
     running = ranking.Period(date(2026, 10, 28), date(2026, 12, 3))
     assert mentoring.reference_month(date(2026, 11, 25), running) == date(2026, 10, 1)
+    # The monthly totals of a library page end with the month in progress, or the cohort's last one.
+    assert mentoring.last_month(date(2026, 11, 25)) == date(2026, 11, 1)
+    assert mentoring.last_month(date(2026, 11, 25), cohort) == date(2019, 12, 1)
+    assert mentoring.last_month(date(2026, 11, 25), running) == date(2026, 11, 1)
 
 
 @pytest.fixture

@@ -241,7 +241,7 @@ def test_posts_linked_in_a_submission_text_are_found_for_the_grader(app, client,
     draft = add_post(people["andi"], "Masih draf", publish=False)
     text = (f"Tautan: http://localhost/libraries/posts/{second.id} dan /libraries/posts/{first.id}, "
             f"lagi /libraries/posts/{second.id} dan /libraries/posts/{draft.id}")
-    trainer = make_user("trainer")
+    trainer = make_user("trainer", language="en")
     assert [p.id for p in services.linked_posts(trainer, text)] == [second.id, first.id]
     login(client, trainer)
     with app.test_request_context():
@@ -249,5 +249,11 @@ def test_posts_linked_in_a_submission_text_are_found_for_the_grader(app, client,
 
         login_user(trainer)
         html = render_template_string(
-            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text) }}', text=text)
+            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text, author) }}', text=text,
+            author=people["andi"])
+        foreign = render_template_string(
+            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text, author) }}', text=text,
+            author=people["budi"])
     assert "Kegiatan kedua" in html and "Kegiatan pertama" in html and "Masih draf" not in html
+    assert "Not an activity of this trainee" not in html
+    assert foreign.count("Not an activity of this trainee") == 2

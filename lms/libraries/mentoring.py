@@ -55,15 +55,26 @@ def light(count: int, settings: LightSettings) -> str:
 
 # -- which month the lights describe ------------------------------------------
 
-def reference_month(now: date | None = None, period: ranking.Period | None = None) -> date:
-    """The last complete month: before today, or before the end of the current
-    cohort's period when that is already over (so an old cohort still shows the
-    state at its end; archive it to move on)."""
+def _end(now: date | None, period: ranking.Period | None) -> date:
+    """The day after which the pages stop looking: today, or the end of the
+    current cohort's period when that is already over."""
     now = now or ranking.today()
-    end = now
-    if period is not None and period.until < now:
-        end = period.until + timedelta(days=1)
+    return min(now, period.until) if period is not None else now
+
+
+def reference_month(now: date | None = None, period: ranking.Period | None = None) -> date:
+    """The last complete month: before today, or the month the current cohort's
+    period ends in, when that period is already over (so an old cohort still
+    shows the state at its end; archive it to move on)."""
+    end = _end(now, period)
+    if end < (now or ranking.today()):
+        end += timedelta(days=1)
     return ranking.add_months(ranking.month_start(end), -1)
+
+
+def last_month(now: date | None = None, period: ranking.Period | None = None) -> date:
+    """The newest month a library's monthly totals show (the one in progress)."""
+    return ranking.month_start(_end(now, period))
 
 
 # -- who mentors whom ----------------------------------------------------------

@@ -68,15 +68,24 @@ def parse_period(since: str | None, until: str | None, now: date | None = None) 
     return Period(start, end)
 
 
-def counted_posts(since: date, until: date, now: date | None = None) -> sa.Subquery:
-    """(library_id, activity_date, title_key) of the posts that count, once each."""
+def counted_posts(since: date, until: date, now: date | None = None,
+                  libraries: sa.Select | list[int] | None = None) -> sa.Subquery:
+    """(library_id, activity_date, title_key) of the posts that count, once each
+    (of some libraries only, given their ids or a select of them)."""
     now = now or today()
     has_photo = sa.exists().where(PostPhoto.post_id == Post.id)
-    return (sa.select(Post.library_id, Post.activity_date, Post.title_key)
-            .where(Post.status == "published", Post.deleted_at.is_(None), Post.title_key != "",
-                   Post.activity_date >= since, Post.activity_date <= min(until, now),
-                   sa.or_(Post.story_chars >= STORY_MIN_CHARS, has_photo))
-            .distinct().subquery("counted"))
+    # The dates are written into the statement: PostgreSQL then plans for the
+    # real period, also once the driver prepares the statement (a generic plan
+    # guesses a short period and scans every post of a long one row by row).
+    first = sa.bindparam("counted_since", since, type_=sa.Date, literal_execute=True)
+    last = sa.bindparam("counted_until", min(until, now), type_=sa.Date, literal_execute=True)
+    query = (sa.select(Post.library_id, Post.activity_date, Post.title_key)
+             .where(Post.status == "published", Post.deleted_at.is_(None), Post.title_key != "",
+                    Post.activity_date >= first, Post.activity_date <= last,
+                    sa.or_(Post.story_chars >= STORY_MIN_CHARS, has_photo)))
+    if libraries is not None:
+        query = query.where(Post.library_id.in_(libraries))
+    return query.distinct().subquery("counted")
 
 
 @dataclass
@@ -103,14 +112,13 @@ def leaderboard(period: Period, province: str | None = None, now: date | None = 
     """Libraries with at least one counted post, most first. Equal counts share a
     rank and the next rank skips (1, 2, 2, 4). With a province, the ranks are
     within that province. One query."""
-    counted = counted_posts(period.since, period.until, now)
+    in_province = sa.select(Library.id).where(Library.province == province) if province else None
+    counted = counted_posts(period.since, period.until, now, in_province)
     posts = sa.func.count().label("posts")
     query = (sa.select(Library.id, Library.name, Library.village, Library.regency, Library.province, posts)
              .select_from(counted).join(Library, Library.id == counted.c.library_id)
              .group_by(Library.id, Library.name, Library.village, Library.regency, Library.province)
              .order_by(posts.desc(), Library.name, Library.id))
-    if province:
-        query = query.where(Library.province == province)
     ranks: list[Rank] = []
     for position, row in enumerate(db.session.execute(query), start=1):
         rank = ranks[-1].rank if ranks and ranks[-1].posts == row.posts else position
@@ -134,13 +142,11 @@ def month_end(first: date) -> date:
 def monthly_counts(first_month: date, last_month: date, library_ids: sa.Select | list[int] | None = None,
                    now: date | None = None) -> dict[tuple[int, date], int]:
     """{(library_id, first day of month): counted posts} from first_month to last_month. One query."""
-    counted = counted_posts(first_month, month_end(last_month), now)
+    counted = counted_posts(first_month, month_end(last_month), now, library_ids)
     year = sa.extract("year", counted.c.activity_date)
     month = sa.extract("month", counted.c.activity_date)
     query = (sa.select(counted.c.library_id, year.label("y"), month.label("m"), sa.func.count().label("n"))
              .group_by(counted.c.library_id, year, month))
-    if library_ids is not None:
-        query = query.where(counted.c.library_id.in_(library_ids))
     return {(row.library_id, date(int(row.y), int(row.m), 1)): row.n for row in db.session.execute(query)}
 
 

@@ -73,18 +73,21 @@ def mine():
 @login_required
 def library(library_id: int):
     found = services.get_library(library_id)
+    period = ranking.current_cohort_period()
     return render_template(
         "libraries/library.html", library=found, posts=services.timeline(found, _page()),
-        totals=services.monthly_totals(found), drafts=services.drafts_of(current_user, found),
-        deleted=services.deleted_of(current_user, found),
+        totals=services.monthly_totals(found, last=mentoring.last_month(period=period)),
+        drafts=services.drafts_of(current_user, found), deleted=services.deleted_of(current_user, found),
         colleague=services.is_colleague(current_user, found.id),
         may_mentor=mentoring.may_see_mentoring(current_user, found),
-        report_month=mentoring.reference_month(period=ranking.current_cohort_period()))
+        report_month=mentoring.reference_month(period=period))
 
 
 @bp.get("/<int:library_id>/report.<fmt>")
 @login_required
 def report(library_id: int, fmt: str):
+    if fmt not in ("csv", "pdf"):
+        abort(404)
     found = services.get_library(library_id)
     month = ranking.parse_month(request.args.get("month")) or mentoring.reference_month(
         period=ranking.current_cohort_period())
@@ -93,10 +96,8 @@ def report(library_id: int, fmt: str):
     if fmt == "csv":
         body = reports.as_csv(data, lambda p: url_for("libraries.post", post_id=p.id, _external=True))
         mimetype = "text/csv; charset=utf-8"
-    elif fmt == "pdf":
-        body, mimetype = reports.as_pdf(data), "application/pdf"
     else:
-        abort(404)
+        body, mimetype = reports.as_pdf(data), "application/pdf"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
