@@ -433,3 +433,17 @@ def test_queue_is_paginated_oldest_first(world, client, make_user, make_cohort):
     page_two = queue(world["trainer"], QueueFilter(), page=2, per_page=1)
     assert page_one.total == 2 and [s.id for s in page_one.items] == [first.id]
     assert page_two.items[0].id != first.id
+
+
+def test_grader_sees_the_activity_posts_a_submission_links(world, client):
+    from lms.libraries.models import Post
+
+    post = Post(library_id=world["trainee"].library_id, author_id=world["trainee"].id, status="published",
+                title="Kelas membaca bersama anak", activity_date=date.today(), kind="reading",
+                story="Cerita kegiatan.", published_at=datetime.now(timezone.utc))
+    db.session.add(post)
+    db.session.commit()
+    submission = submit(world, text=f"Dokumentasi kegiatan: http://127.0.0.1:5000/libraries/posts/{post.id}")
+    login(client, world["trainer"])
+    page = client.get(f"/grading/submissions/{submission.id}").get_data(as_text=True)
+    assert "Kelas membaca bersama anak" in page and f"/libraries/posts/{post.id}" in page
