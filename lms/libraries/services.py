@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -246,7 +247,7 @@ def save_post(user: User, data: PostInput, *, post: Post | None = None, draft_ke
         post.version += 1
         if publish and post.status != "published":
             post.status, post.published_at = "published", utcnow()
-        db.session.flush()
+        _flush_new(post)
     except Exception:
         photo_files.remove(stored)
         raise
@@ -276,8 +277,18 @@ def autosave(user: User, key: str, text: str, base_version: int | None) -> Post:
         post.story_chars = len(post.story)
     post.version += 1
     post.updated_at, post.updated_by_id = utcnow(), user.id
-    db.session.flush()
+    _flush_new(post)
     return post
+
+
+def _flush_new(post: Post) -> None:
+    """Flush; two requests starting the same post at once (a double click, an
+    autosave crossing a save) meet on the unique draft key: the second is a 409."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This activity was just saved from another window. Reload the page to see it."),
+                       {"reason": "stale", "version": post.version}) from None
 
 
 def delete_post(user: User, post_id: int) -> Post:
