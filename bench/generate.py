@@ -52,11 +52,14 @@ def populate(cohort: Cohort, count: int, *, seed: int = 2019, prefix: str = "p")
         by_course.setdefault(activity.course_id, []).append(activity)
     progress, submissions = [], []
     for uid in ids:
-        share = rng.choice([1, 1, 1, 1, 0.9, 0.8, 0.6, 0.3, 0])
+        # Most finish and pass everything; some finish with setbacks; some stop
+        # part way; a few never start.
+        profile = rng.choices(["finisher", "setbacks", "partial", "absent"], weights=[55, 20, 15, 10])[0]
+        share = {"finisher": 1, "setbacks": 1, "partial": rng.choice([0.3, 0.6, 0.8, 0.9]), "absent": 0}[profile]
         for course_acts in by_course.values():
             stop = round(len(course_acts) * share)
             for activity in course_acts[:stop]:
-                row = _progress_row(rng, uid, activity)
+                row = _progress_row(rng, uid, activity, passes=profile == "finisher")
                 progress.append(row)
                 if activity_role(activity) == "graded" and row["status"] != "in_progress":
                     submissions.append((row, activity))
@@ -72,18 +75,18 @@ def _insert(model, rows: list[dict]) -> list[int]:
     return list(db.session.scalars(sa.insert(model).returning(model.id, sort_by_parameter_order=True), rows))
 
 
-def _progress_row(rng: random.Random, uid: int, activity: Activity) -> dict:
+def _progress_row(rng: random.Random, uid: int, activity: Activity, passes: bool = False) -> dict:
     when = START + timedelta(days=rng.randint(0, 25), hours=rng.randint(0, 10))
     role = activity_role(activity)
     row = {"user_id": uid, "activity_id": activity.id, "status": "completed", "score": None,
            "completed_at": when, "updated_at": when}
     if role in ("pre", "post", "quiz"):
-        score = float(rng.choice([40, 50, 60, 70, 80, 90, 100]))
+        score = float(rng.choice([70, 80, 90, 100] if passes else [40, 50, 60, 70, 80, 90, 100]))
         passed = role == "pre" or score >= activity.config.get("pass_percent", 0)
         row.update(score=score, status="completed" if passed else "failed", completed_at=when if passed else None)
     elif role == "graded":
-        outcome = rng.choices(["passed", "failed", "submitted", "graded", "revise", "in_progress"],
-                              weights=[70, 5, 10, 5, 5, 5])[0]
+        outcome = "passed" if passes else rng.choices(
+            ["passed", "failed", "submitted", "graded", "revise", "in_progress"], weights=[70, 5, 10, 5, 5, 5])[0]
         max_score = float(activity.config["max_score"])
         if outcome == "passed":
             row.update(score=float(rng.randint(int(activity.config["pass_score"]), int(max_score))))

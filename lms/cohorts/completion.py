@@ -266,9 +266,10 @@ def _sum_when(condition) -> sa.ColumnElement:
 
 
 def compute(cohort: Cohort, viewer: User | None = None, user_ids: Iterable[int] | None = None,
-            today: date | None = None) -> Completion:
+            today: date | None = None, with_progress: bool = True) -> Completion:
     """The completion of the cohort's trainees, or of those the viewer (a trainer)
-    looks after, or of `user_ids` only. A fixed number of queries."""
+    looks after, or of `user_ids` only. A fixed number of queries.
+    `with_progress=False` gives the participants only (the gradebook needs no more)."""
     courses = list(db.session.scalars(
         sa.select(Course).join(cohort_course, cohort_course.c.course_id == Course.id)
         .where(cohort_course.c.cohort_id == cohort.id, Course.archived.is_(False))
@@ -307,7 +308,7 @@ def compute(cohort: Cohort, viewer: User | None = None, user_ids: Iterable[int] 
     all_activities = [a for acts in activities.values() for a in acts]
     if any(len(acts) > 255 for acts in activities.values()):
         raise ValueError("a module with more than 255 activities does not fit the packed counts")
-    if all_activities and participants:
+    if all_activities and participants and with_progress:
         for user_id, course_id, packed, score_sum, score_n, pre, post in connection.execute(
                 _aggregate(all_activities, members)):
             participant = participants.get(user_id)

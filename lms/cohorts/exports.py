@@ -61,8 +61,9 @@ def completion_table(completion: Completion) -> Table:
     return Table(_("Completion"), headers, rows)
 
 
-def blockers_text(blockers: dict[str, int]) -> str:
-    return "; ".join(f"{BLOCKERS[code]} ({n})" for code, n in blockers.items())
+def blockers_text(blockers: dict[str, int], labels: dict[str, str] | None = None) -> str:
+    labels = labels or {code: str(label) for code, label in BLOCKERS.items()}
+    return "; ".join(f"{labels[code]} ({n})" for code, n in blockers.items())
 
 
 def at_risk_table(completion: Completion) -> Table:
@@ -70,9 +71,10 @@ def at_risk_table(completion: Completion) -> Table:
     headers += [f"{course.slug} blockers" for course in completion.courses]
     headers += ["last_reminder"]
     rows = []
+    labels = {code: str(label) for code, label in BLOCKERS.items()}  # translated once, not per cell
     for p in completion.at_risk():
         row = _person(p) + [", ".join(p.trainers), " ".join(c.slug for c in completion.missing(p))]
-        row += [blockers_text(p.cells[course.id].blockers) for course in completion.courses]
+        row += [blockers_text(p.cells[course.id].blockers, labels) for course in completion.courses]
         row += [p.last_reminder.isoformat(timespec="minutes") if p.last_reminder else ""]
         rows.append(row)
     return Table(_("At risk"), headers, rows)
@@ -148,13 +150,6 @@ def to_csv(table: Table, delimiter: str = ",") -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
+    from lms.cohorts import xlsx
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.title[:31])
-    sheet.append([safe(h) for h in table.headers])
-    for row in table.rows:
-        sheet.append([safe(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.write(table.title, ([safe(v) for v in row] for row in [table.headers, *table.rows]))

@@ -70,7 +70,7 @@ def export(cohort_id: int, kind: str, fmt: str):
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise NotFound(_("No such export."))
     cohort = services.get_visible_cohort(current_user, cohort_id)
-    table = exports.build(kind, completion.compute(cohort, viewer=current_user))
+    table = exports.build(kind, completion.compute(cohort, viewer=current_user, with_progress=kind != "gradebook"))
     name = f"{_slug(cohort.name)}-{kind}.{fmt}"
     if fmt == "csv":
         body = exports.to_csv(table, ";" if request.args.get("delimiter") == "semicolon" else ",")
