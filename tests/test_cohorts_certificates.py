@@ -17,6 +17,7 @@ def login(client, user):
     return first_login(client, user)
 
 
+EN = {"Accept-Language": "en"}
 FULL = {"judul": 2, "struktur": 3, "bahasa": 2, "ejaan": 1, "foto": 1}  # 9/10
 
 
@@ -33,6 +34,16 @@ def complete_course(person, course, trainer):
     submit_attempt(acts["post-test"], person, {"when": [2], "many": [0, 2]})
     db.session.commit()
 
+
+
+@pytest.fixture
+def make_user(make_user):
+    """People of these tests read the interface in English (the strings asserted)."""
+    def factory(*args, **kwargs):
+        kwargs.setdefault("language", "en")
+        return make_user(*args, **kwargs)
+
+    return factory
 
 @pytest.fixture
 def finished(app, toy_course, make_user, make_cohort):
@@ -108,19 +119,19 @@ def test_verify_valid_revoked_and_unknown(app, client, finished):
     certificate = services.issue(cohort, person, person)
     db.session.commit()
     code = certificate.code
-    valid = client.get(f"/verify/{code}")
+    valid = client.get(f"/verify/{code}", headers=EN)
     assert valid.status_code == 200 and "Valid certificate" in valid.get_data(as_text=True)
     assert "Andi Nurhayati" in valid.get_data(as_text=True)
     # typed by hand: lower case, no hyphens, O for 0 still finds it
-    typed = client.get("/verify?code=" + code.replace("-", "").lower().replace("0", "o"))
+    typed = client.get("/verify?code=" + code.replace("-", "").lower().replace("0", "o"), headers=EN)
     assert typed.status_code == 302 and typed.location.endswith(f"/verify/{code}")
-    unknown = client.get("/verify/ZZZZ-ZZZZ-ZZZZ")
+    unknown = client.get("/verify/ZZZZ-ZZZZ-ZZZZ", headers=EN)
     assert unknown.status_code == 404 and "No certificate has this code." in unknown.get_data(as_text=True)
 
     login(client, organizer)
     assert client.post(f"/certificates/{code}/revoke", data={"reason": "Data peserta keliru"}).status_code == 302
     client.post("/logout")
-    revoked = client.get(f"/verify/{code}").get_data(as_text=True)
+    revoked = client.get(f"/verify/{code}", headers=EN).get_data(as_text=True)
     assert "This certificate was revoked" in revoked and "Data peserta keliru" in revoked
     # the participant cannot get it back themselves; the download is refused
     login(client, person)

@@ -22,6 +22,16 @@ TYPES = ["village_library_manager", "Pengelola Perpustakaan Desa", "district_fac
          "FASILITATOR PROVINSI", "tim sinergi kabupaten", "provincial_synergy_team"]
 
 
+
+@pytest.fixture
+def make_user(make_user):
+    """People of these tests read the interface in English (the strings asserted)."""
+    def factory(*args, **kwargs):
+        kwargs.setdefault("language", "en")
+        return make_user(*args, **kwargs)
+
+    return factory
+
 @pytest.fixture
 def two_modules(app, tmp_path):
     """The toy pack and a copy of it under another slug: two modules of 4 activities."""

@@ -15,6 +15,16 @@ def login(client, user):
     return first_login(client, user)
 
 
+
+@pytest.fixture
+def make_user(make_user):
+    """People of these tests read the interface in English (the strings asserted)."""
+    def factory(*args, **kwargs):
+        kwargs.setdefault("language", "en")
+        return make_user(*args, **kwargs)
+
+    return factory
+
 @pytest.fixture
 def world(app, toy_course, make_user, make_cohort):
     organizer, trainer, outsider = make_user("organizer"), make_user("trainer"), make_user("trainer")
