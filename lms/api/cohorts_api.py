@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from lms.accounts import services as accounts
 from lms.api import BadRequest, bp, roles
 from lms.api.openapi import _op, _path_param, _query, register_paths
 from lms.cohorts import completion, importing
@@ -45,11 +44,7 @@ def import_participants(id: int):  # noqa: A002
                                  for r in plan.rows]})
     invitations = importing.apply_import(plan, g.api_user)
     db.session.commit()
-    emailed = False
-    if accounts.smtp_configured():
-        for person, link in invitations:
-            accounts.send_mail(person.email, "Lentera", f"Open this link to set your password: {link}")
-        emailed = True
+    emailed = importing.send_invitations(invitations)
     return jsonify({**plan.report(), "dry_run": False, "invitations_emailed": emailed,
                     "invitations": [{"id": person.id, "email": person.email, "url": link}
                                     for person, link in invitations]})

@@ -356,6 +356,16 @@ def apply_import(plan: Plan, organizer: User) -> list[tuple[User, str]]:
     return invitations
 
 
+def send_invitations(invitations: list[tuple[User, str]]) -> bool:
+    """Email each new person their link, when SMTP is configured (after the commit)."""
+    if not accounts.smtp_configured():
+        return False
+    for person, link in invitations:
+        accounts.send_mail(person.email, _("Your Lentera account"),
+                           _("Open this link to set your password: %(url)s", url=link))
+    return True
+
+
 def template_csv() -> str:
     return ",".join(COLUMNS) + "\r\n"
 

@@ -159,18 +159,9 @@ def confirm_import(cohort_id: int):
                                types=PARTICIPANT_TYPES)
     db.session.commit()
     (_pending_dir() / f"{token}.json").unlink(missing_ok=True)
-    emailed = _send_invitations(invitations)
+    emailed = importing.send_invitations(invitations)
     return render_template("cohorts/import_done.html", cohort=cohort, report=plan.report(),
                            invitations=invitations, emailed=emailed)
-
-
-def _send_invitations(invitations) -> bool:
-    if not accounts.smtp_configured():
-        return False
-    for person, link in invitations:
-        accounts.send_mail(person.email, _("Your Lentera account"),
-                           _("Open this link to set your password: %(url)s", url=link))
-    return True
 
 
 @bp.get("/import-template.<fmt>")
