@@ -21,6 +21,8 @@ PAGES = [
     ("lesson", "trainee@example.org", "/courses/easy-writing/piramida-terbalik"),
     ("assignment", "trainee@example.org", "/courses/easy-writing/tugas-menulis-berita"),
     ("grading-queue", "trainer@example.org", "/grading"),
+    ("cohort-dashboard", "organizer@example.org", "/cohorts/1/dashboard"),
+    ("leaderboard", "trainee@example.org", "/libraries/leaderboard"),
 ]
 
 
