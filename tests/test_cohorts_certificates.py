@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from lms.extensions import db
 from tests.conftest import login as first_login
+from tests.english import make_user  # noqa: F401  (people who read English)
 
 def login(client, user):
     """Sign out whoever is signed in, then sign in as `user`."""
@@ -34,16 +35,6 @@ def complete_course(person, course, trainer):
     submit_attempt(acts["post-test"], person, {"when": [2], "many": [0, 2]})
     db.session.commit()
 
-
-
-@pytest.fixture
-def make_user(make_user):
-    """People of these tests read the interface in English (the strings asserted)."""
-    def factory(*args, **kwargs):
-        kwargs.setdefault("language", "en")
-        return make_user(*args, **kwargs)
-
-    return factory
 
 @pytest.fixture
 def finished(app, toy_course, make_user, make_cohort):

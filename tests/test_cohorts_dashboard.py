@@ -15,22 +15,13 @@ from openpyxl import load_workbook
 
 from lms.extensions import db
 from tests.conftest import TEST_PACKS, login, sync_packs
+from tests.english import make_user  # noqa: F401  (people who read English)
 
 SUBMIT_AT = datetime(2019, 10, 29, 9, tzinfo=timezone.utc)
 PROVINCES = ["Sulawesi Selatan", "Lampung", "Kepulauan Bangka Belitung", "Maluku Utara", "Jawa Timur"]
 TYPES = ["village_library_manager", "Pengelola Perpustakaan Desa", "district_facilitator",
          "FASILITATOR PROVINSI", "tim sinergi kabupaten", "provincial_synergy_team"]
 
-
-
-@pytest.fixture
-def make_user(make_user):
-    """People of these tests read the interface in English (the strings asserted)."""
-    def factory(*args, **kwargs):
-        kwargs.setdefault("language", "en")
-        return make_user(*args, **kwargs)
-
-    return factory
 
 @pytest.fixture
 def two_modules(app, tmp_path):

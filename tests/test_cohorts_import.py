@@ -10,20 +10,11 @@ from openpyxl import Workbook
 
 from lms.extensions import db
 from tests.conftest import login
+from tests.english import make_user  # noqa: F401  (people who read English)
 
 HEADER = "name,email,role,participant_type,province,regency,library"
 GOOD = "Andi Nurhayati,andi@example.org,,village_library_manager,Sulawesi Selatan,Soppeng,Perpustakaan Macakka"
 
-
-
-@pytest.fixture
-def make_user(make_user):
-    """People of these tests read the interface in English (the strings asserted)."""
-    def factory(*args, **kwargs):
-        kwargs.setdefault("language", "en")
-        return make_user(*args, **kwargs)
-
-    return factory
 
 @pytest.fixture
 def setup(app, toy_course, make_user, make_cohort, api_token):

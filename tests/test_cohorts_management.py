@@ -8,22 +8,13 @@ import pytest
 from lms.extensions import db
 from tests.conftest import login as first_login
 from tests.test_cohorts_certificates import complete_course
+from tests.english import make_user  # noqa: F401  (people who read English)
 
 
 def login(client, user):
     client.post("/logout")
     return first_login(client, user)
 
-
-
-@pytest.fixture
-def make_user(make_user):
-    """People of these tests read the interface in English (the strings asserted)."""
-    def factory(*args, **kwargs):
-        kwargs.setdefault("language", "en")
-        return make_user(*args, **kwargs)
-
-    return factory
 
 @pytest.fixture
 def world(app, toy_course, make_user, make_cohort):
