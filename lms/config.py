@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "LMS_UPLOAD_FOLDER": None,  # None: instance/uploads
     "LMS_INVITATION_DAYS": 7,
     "LMS_AUTOSAVE_SECONDS": 20,
+    "LMS_PHOTO_MAX_PIXELS": 50_000_000,
     "LMS_BASE_URL": "http://127.0.0.1:5000",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
@@ -67,6 +68,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_UPLOAD_FOLDER": ("LMS_UPLOAD_FOLDER", str),
     "LMS_INVITATION_DAYS": ("LMS_INVITATION_DAYS", _int),
     "LMS_AUTOSAVE_SECONDS": ("LMS_AUTOSAVE_SECONDS", _int),
+    "LMS_PHOTO_MAX_PIXELS": ("LMS_PHOTO_MAX_PIXELS", _int),
     "LMS_BASE_URL": ("LMS_BASE_URL", str),
     "LMS_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
     "LMS_RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
