@@ -66,5 +66,8 @@ class AssignmentType(ActivityType):
 
         return handle_assignment_post(activity, user, request)
 
+    def reporting_role(self, activity) -> str:
+        return "graded"
+
     def api_fields(self, activity) -> dict[str, Any]:
         return {"max_score": activity.config["max_score"]}

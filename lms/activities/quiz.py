@@ -106,6 +106,9 @@ class QuizType(ActivityType):
         return redirect(url_for("learning.activity", course=activity.course.slug,
                                 activity=activity.slug, attempt=attempt.id, _anchor="result"))
 
+    def reporting_role(self, activity) -> str:
+        return {"pre-test": "pre", "post-test": "post"}.get(activity.config.get("kind", "practice"), "quiz")
+
     def api_fields(self, activity) -> dict[str, Any]:
         return {"kind": activity.config.get("kind", "practice"), "questions": len(activity.config["questions"])}
 

@@ -60,6 +60,12 @@ class ActivityType:
         """Extra fields for the catalogue in the API (e.g. max_score)."""
         return {}
 
+    def reporting_role(self, activity) -> str:
+        """How the activity counts on dashboards and certificates: "graded"
+        (handed in, graded with a rubric, score out of max_score), "pre", "post"
+        or "quiz" (scored in percent), or "other" (done by taking it)."""
+        return "other"
+
     def complete_by_request(self, activity, user) -> bool:
         """Whether a trainee may simply mark this activity done (API `complete`)."""
         return False

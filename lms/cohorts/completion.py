@@ -46,15 +46,13 @@ HANDED_IN = ("submitted", "graded", "revise", "failed", "completed")
 
 
 def activity_role(activity: Activity) -> str:
-    """How an activity counts, from what its type wrote into its config:
-    "graded" (handed in and graded against a rubric), "pre" / "post" / "quiz"
-    (scored by percent), or "other" (done by taking it)."""
-    config = activity.config or {}
-    if "rubric" in config and "max_score" in config:
-        return "graded"
-    if "questions" in config:
-        return {"pre-test": "pre", "post-test": "post"}.get(config.get("kind", "practice"), "quiz")
-    return "other"
+    """How an activity counts, as its type says (ActivityType.reporting_role):
+    "graded", "pre" / "post" / "quiz", or "other". Unknown types (a plugin
+    uninstalled after sync) count as "other"."""
+    from lms.activities import ACTIVITY_TYPES
+
+    atype = ACTIVITY_TYPES.get(activity.type)
+    return atype.reporting_role(activity) if atype is not None else "other"
 
 
 def score_factor(activity: Activity) -> float | None:
