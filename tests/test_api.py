@@ -130,3 +130,15 @@ def test_openapi_document_and_routes_agree(app, client):
 def test_errors_have_the_documented_shape(client, make_user, api_token):
     body = client.get("/api/v1/submissions/999999", headers=api_token(make_user())).get_json()
     assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
+
+
+def test_token_use_is_recorded_without_a_write_per_request(client, make_user, api_token):
+    from lms.accounts.models import ApiToken
+    import sqlalchemy as sa
+
+    headers = api_token(make_user())
+    client.get("/api/v1/me", headers=headers)
+    first = db.session.scalar(sa.select(ApiToken)).last_used_at
+    assert first is not None
+    client.get("/api/v1/me", headers=headers)
+    assert db.session.scalar(sa.select(ApiToken)).last_used_at == first

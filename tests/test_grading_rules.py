@@ -447,3 +447,39 @@ def test_grader_sees_the_activity_posts_a_submission_links(world, client):
     login(client, world["trainer"])
     page = client.get(f"/grading/submissions/{submission.id}").get_data(as_text=True)
     assert "Kelas membaca bersama anak" in page and f"/libraries/posts/{post.id}" in page
+
+
+def test_submission_list_queries_do_not_grow_with_submissions(world, client, api_token, make_user, make_cohort):
+    from lms.cohorts.services import enrol
+    from tests.conftest import count_queries
+
+    headers = api_token(world["trainer"])
+    submit(world)
+    client.get("/api/v1/submissions", headers=headers)
+    with count_queries() as few:
+        assert len(client.get("/api/v1/submissions", headers=headers).get_json()) == 1
+    more = [make_user() for _ in range(5)]
+    enrol(world["cohort"], more, "trainee")
+    db.session.commit()
+    for person in more:
+        submissions.submit(person, world["story"], "Berita.", files=[])
+        db.session.commit()
+    grade(world, db.session.scalar(sa.select(Submission).where(Submission.user_id == more[0].id)), "release")
+    with count_queries() as many:
+        assert len(client.get("/api/v1/submissions", headers=headers).get_json()) == 6
+    assert len(many) == len(few)
+
+
+def test_assignment_page_queries_do_not_grow_with_attempts(world, client):
+    from tests.conftest import count_queries
+
+    login(client, world["trainee"])
+    first = submit(world)
+    client.get("/courses/toy-writing/story")
+    with count_queries() as one:
+        client.get("/courses/toy-writing/story")
+    grade(world, first, "revise", feedback="Lagi.")
+    submit(world, text="Kedua.")
+    with count_queries() as two:
+        client.get("/courses/toy-writing/story")
+    assert len(two) == len(one)

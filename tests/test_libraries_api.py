@@ -148,6 +148,7 @@ def test_the_number_of_queries_does_not_grow_with_the_libraries(client, make_use
         return len(page), len(api), len(default_period)
 
     add_libraries(10, 0)
+    client.get(f"{URL}?{query}", headers=headers)  # the token's first use is written once
     small = measure()
     add_libraries(490, 10)
     large = measure()

@@ -189,5 +189,8 @@ def user_for_token(raw: str) -> User | None:
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # "Last used" needs minutes, not a database write on every API request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
     return token.user

@@ -144,7 +144,11 @@ def list_submissions():
         cohort_id = request.args.get("cohort", type=int)
         query = query.where(Submission.user_id.in_(
             sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id)))
-    items = db.session.scalars(query.order_by(Submission.submitted_at, Submission.id).limit(500))
+    from sqlalchemy.orm import joinedload
+
+    query = query.options(*submissions.SUBMISSION_DETAILS, joinedload(Submission.user),
+                          joinedload(Submission.activity).joinedload(Activity.course))
+    items = db.session.scalars(query.order_by(Submission.submitted_at, Submission.id).limit(500)).unique()
     return jsonify([submission_json(s, g.api_user) for s in items])
 
 

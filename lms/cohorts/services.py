@@ -40,23 +40,37 @@ def current_cohort(user: User) -> Cohort | None:
     return cohorts[0] if cohorts else None
 
 
-def courses_for(user: User) -> list[Course]:
-    """Trainees see the courses of their cohorts; staff see every current course."""
-    query = sa.select(Course).where(Course.archived.is_(False)).order_by(Course.order, Course.title)
+def _open_courses(user: User) -> sa.Select:
+    """Trainees may open the courses of their cohorts; staff every current course."""
+    query = sa.select(Course).where(Course.archived.is_(False))
     if not user.is_staff:
         query = query.where(Course.id.in_(
             sa.select(cohort_course.c.course_id).join(
                 Enrolment, Enrolment.cohort_id == cohort_course.c.cohort_id
             ).where(Enrolment.user_id == user.id)
         ))
-    return list(db.session.scalars(query))
+    return query
+
+
+def courses_for(user: User) -> list[Course]:
+    return list(db.session.scalars(_open_courses(user).order_by(Course.order, Course.title)))
 
 
 def get_course_for(user: User, slug: str) -> Course:
-    course = db.session.scalar(sa.select(Course).where(Course.slug == slug, Course.archived.is_(False)))
-    if course is None or course not in courses_for(user):
+    course = db.session.scalar(_open_courses(user).where(Course.slug == slug))
+    if course is None:
         raise NotFound(_("No such module."))
     return course
+
+
+def trainee_cohort_for_course(user: User, course_id: int) -> Cohort | None:
+    """The trainee's newest cohort that includes the course."""
+    return db.session.scalar(
+        sa.select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .join(cohort_course, cohort_course.c.cohort_id == Cohort.id)
+        .where(Enrolment.user_id == user.id, cohort_course.c.course_id == course_id)
+        .order_by(Cohort.start_date.desc()).limit(1)
+    )
 
 
 def create_cohort(*, name: str, start_date: date, end_date: date, timezone: str = "Asia/Jakarta",

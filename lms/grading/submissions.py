@@ -7,30 +7,32 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from lms.accounts.models import User
-from lms.cohorts.models import Cohort, Enrolment, cohort_course
+from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort
 from lms.coursepacks.models import Activity
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db, utcnow
 from lms.grading import uploads
-from lms.grading.models import Draft, Submission, SubmissionFile
+from lms.grading.models import Draft, Grade, Submission, SubmissionFile
 from lms.grading.notifications import notify
 from lms.learning.progress import record_progress
 
 OPEN_STATUSES = ("submitted", "graded")
+# What a page or the API shows with a submission, loaded with it (no N+1).
+SUBMISSION_DETAILS = (
+    selectinload(Submission.files),
+    selectinload(Submission.grade).joinedload(Grade.rubric_version),
+)
 
 
 def cohort_for(user: User, activity: Activity) -> Cohort | None:
     """The trainee's (newest) cohort that includes the activity's course."""
-    return db.session.scalar(
-        sa.select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .join(cohort_course, cohort_course.c.cohort_id == Cohort.id)
-        .where(Enrolment.user_id == user.id, cohort_course.c.course_id == activity.course_id)
-        .order_by(Cohort.start_date.desc()).limit(1)
-    )
+    return cohorts.trainee_cohort_for_course(user, activity.course_id)
 
 
 def _end_of_day(day, tz: str) -> datetime:
@@ -56,7 +58,7 @@ def deadlines(activity: Activity, cohort: Cohort | None) -> tuple[datetime | Non
 def attempts_of(user_id: int, activity_id: int) -> list[Submission]:
     return list(db.session.scalars(
         sa.select(Submission).where(Submission.user_id == user_id, Submission.activity_id == activity_id)
-        .order_by(Submission.attempt)
+        .options(*SUBMISSION_DETAILS).order_by(Submission.attempt)
     ))
 
 
@@ -153,16 +155,11 @@ def submit(user: User, activity: Activity, text: str, files: list[FileStorage] |
     if draft is not None:
         draft.text, draft.version = "", draft.version + 1
     record_progress(user.id, activity.id, status="submitted", completed=False)
-    for trainer_id in _trainers_of(cohort):
-        notify(trainer_id, "submission", _("%(name)s submitted %(title)s.", name=user.name, title=activity.title),
+    for trainer in cohorts.members(cohort, "trainer"):
+        notify(trainer.id, "submission", _("%(name)s submitted %(title)s.", name=user.name, title=activity.title),
                f"/grading/submissions/{submission.id}")
     db.session.flush()
     return submission
-
-
-def _trainers_of(cohort: Cohort) -> list[int]:
-    return list(db.session.scalars(sa.select(Enrolment.user_id).where(
-        Enrolment.cohort_id == cohort.id, Enrolment.role == "trainer")))
 
 
 def assignment_context(activity: Activity, user: User) -> dict[str, Any]:

@@ -80,8 +80,8 @@ def get_activity(course: Course, slug: str) -> Activity | None:
         Activity.course_id == course.id, Activity.slug == slug, Activity.archived.is_(False)))
 
 
-def neighbours(activity: Activity) -> tuple[Activity | None, Activity | None]:
-    current = activity.course.current_activities
+def neighbours(activity: Activity, current: list[Activity]) -> tuple[Activity | None, Activity | None]:
+    """The activities before and after `activity` among the course's current ones."""
     index = current.index(activity)
     previous = current[index - 1] if index > 0 else None
     following = current[index + 1] if index + 1 < len(current) else None

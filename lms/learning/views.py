@@ -61,8 +61,8 @@ def activity(course: str, activity: str):
         response = atype.handle(found, current_user, request)
         db.session.commit()
         return response
-    previous, following = services.neighbours(found)
     [progress] = services.course_progress(current_user, [found_course])
+    previous, following = services.neighbours(found, progress.activities)
     return render_template(
         "learning/activity.html", course=found_course, activity=found, atype=atype,
         previous=previous, following=following, course_progress=progress,
