@@ -48,7 +48,7 @@ def main() -> None:
         db.create_all()
         from bench.generate import populate
         from lms.accounts import services as accounts
-        from lms.cohorts import completion
+        from lms.reports import completion
         from lms.cohorts import services as cohorts
         from lms.coursepacks.models import Course
         from lms.coursepacks.services import check_packs

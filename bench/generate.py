@@ -14,13 +14,14 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from lms.accounts.models import Library, User
-from lms.cohorts.completion import activity_role
+from lms.reports.completion import activity_role
 from lms.cohorts.models import Cohort, Enrolment
-from lms.cohorts.demo_data import PROVINCES
+from lms.demo.data import PROVINCES
 from lms.coursepacks.models import Activity
 from lms.extensions import db
 from lms.grading.models import Grade, Submission
 from lms.learning.models import Progress
+from lms.grading.rubric_versions import current_rubric
 
 TYPES = ["provincial_facilitator", "district_facilitator", "provincial_synergy_team",
          "district_synergy_team", "village_library_manager", "village_library_manager",
@@ -112,7 +113,7 @@ def _submissions(rng: random.Random, items: list[tuple[dict, Activity]]) -> None
     grades = []
     for offset, (row, activity) in enumerate(items):
         if row["status"] in ("completed", "failed", "graded", "revise"):
-            rubric = activity.current_rubric
+            rubric = current_rubric(activity)
             points = {c["id"]: rng.choice(c["levels"])["points"] for c in rubric.criteria}
             score = row["score"] if row["score"] is not None else float(rng.randint(0, int(activity.config["max_score"])))
             grades.append({"submission_id": submission_ids[offset], "rubric_version_id": rubric.id, "points": points,

@@ -1,14 +1,37 @@
-"""Lentera: a training platform for library transformation programmes."""
+"""Lentera: a training platform for library transformation programmes.
+
+`create_app` wires the layers together (docs/architecture.md): the root package
+is the only module that may import every area.
+"""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
 
+from lms import models
+from lms.accounts.auth import init_login
+from lms.accounts.cli import tokens_cli, users_cli
+from lms.activities import load_activity_types
+from lms.api import bp as api_bp
+from lms.config import load_config
+from lms.coursepacks.cli import courses_cli
+from lms.demo import demo_command
+from lms.grading import rubric_versions
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.http import init_web
+from lms.i18n import select_locale, select_timezone
+from lms.uow import init_unit_of_work
+from lms.web import register_blueprints
+
+__all__ = ["create_app", "models"]
+
+# Modules whose `@signal.connect` functions must be connected (lms.signals).
+SUBSCRIBERS = (rubric_versions,)
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    import os
-
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -17,63 +40,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="static",
     )
-    from lms.config import load_config
-
     load_config(app, test_config)
-
-    from lms import models  # noqa: F401  (every table, for Alembic and create_all)
-    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-
-    from lms.i18n import select_locale, select_timezone
-
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
-
-    from lms.accounts.auth import init_login
-
     init_login(app, login_manager)
-
-    from lms.activities import load_activity_types
-
     load_activity_types()
-
-    from lms.web import init_web
-
+    init_unit_of_work(app)
     init_web(app)
-    _register_blueprints(app)
-    _register_commands(app)
-    return app
-
-
-def _register_blueprints(app: Flask) -> None:
-    from lms.accounts.views import bp as accounts_bp
-    from lms.api import bp as api_bp
-    from lms.certificates.views import bp as certificates_bp
-    from lms.cohorts.views import bp as cohorts_bp
-    from lms.grading.views import bp as grading_bp
-    from lms.learning.views import bp as learning_bp
-    from lms.libraries.views import bp as libraries_bp
-
-    app.register_blueprint(learning_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(cohorts_bp)
-    app.register_blueprint(grading_bp)
-    app.register_blueprint(libraries_bp)
-    app.register_blueprint(certificates_bp)
+    register_blueprints(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-
-
-def _register_commands(app: Flask) -> None:
-    from lms.accounts.cli import tokens_cli, users_cli
-    from lms.cohorts.demo import demo_command
-    from lms.coursepacks.cli import courses_cli
-
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(tokens_cli)
-    app.cli.add_command(demo_command)
+    for command in (courses_cli, users_cli, tokens_cli, demo_command):
+        app.cli.add_command(command)
+    return app

@@ -1,9 +1,12 @@
 """Imports every model module so that the metadata is complete (Alembic, tests)."""
-from lms.accounts.models import ApiToken, Invitation, Library, User  # noqa: F401
-from lms.cohorts.models import Cohort, Enrolment, cohort_course  # noqa: F401
-from lms.coursepacks.models import Activity, Course, RubricVersion  # noqa: F401
-from lms.grading.models import (  # noqa: F401
-    Draft, Grade, GradeEvent, Notification, Submission, SubmissionFile,
-)
-from lms.learning.models import Progress, QuizAttempt  # noqa: F401
-from lms.libraries import models as library_models  # noqa: F401,E402
+from lms.accounts import models as accounts_models
+from lms.certificates import models as certificates_models
+from lms.cohorts import models as cohorts_models
+from lms.coursepacks import models as coursepacks_models
+from lms.grading import models as grading_models
+from lms.learning import models as learning_models
+from lms.libraries import models as libraries_models
+from lms.reports import models as reports_models
+
+MODEL_MODULES = (accounts_models, certificates_models, cohorts_models, coursepacks_models, grading_models,
+                 learning_models, libraries_models, reports_models)

@@ -160,7 +160,7 @@ def cohort_of_210(app, client, two_modules, make_user, make_cohort, api_token):
 
 
 def test_import_of_210_then_dashboard_at_risk_api_and_exports_agree(client, cohort_of_210, api_token):
-    from lms.cohorts import completion
+    from lms.reports import completion
 
     cohort, courses, people, organizer, trainer = cohort_of_210
     own = expected(courses, people)
@@ -268,7 +268,7 @@ def test_exports_neutralise_formulas(client, two_modules, make_user, make_cohort
     assert sheet[1][1].startswith("'=HYPERLINK")
     semicolons = client.get(f"/cohorts/{cohort.id}/export/at-risk.csv?delimiter=semicolon").data
     assert semicolons.startswith(b"\xef\xbb\xbfid;name;")
-    from lms.cohorts.exports import safe
+    from lms.reports.exports import safe
 
     assert [safe(v) for v in ("+1", "-2", "@x", "ok", 3, -4.5)] == ["'+1", "'-2", "'@x", "ok", 3, -4.5]
 

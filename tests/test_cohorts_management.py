@@ -143,7 +143,7 @@ def test_forms_are_csrf_protected(app, client, world):
 
 
 def test_reminders_name_what_is_missing_and_are_recorded(app, client, world, make_user, monkeypatch):
-    from lms.cohorts.models import Reminder
+    from lms.reports.models import Reminder
     from urllib.parse import unquote
 
     cohort, trainee = world["cohort"], world["trainee"]

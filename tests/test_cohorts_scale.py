@@ -30,7 +30,7 @@ URLS = [
 
 def test_query_counts_do_not_grow_with_the_cohort(client, two_modules, make_user, make_cohort,  # noqa: F811
                                                  api_token):
-    from lms.cohorts import completion
+    from lms.reports import completion
 
     organizer, trainer = make_user("organizer"), make_user("trainer")
     small = _cohort(make_cohort, two_modules, "Angkatan A", 10, trainer)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from lms.activities.registry import load_activity_types
+from lms.coursepacks.types import load_activity_types
 from lms.coursepacks.source import LINK_RE, discover, load_packs
 from lms.markup import word_count
 from tests.conftest import ROOT

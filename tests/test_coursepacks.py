@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from lms.activities.registry import ACTIVITY_TYPES, load_activity_types
-from lms.coursepacks.models import Activity, Course, RubricVersion
+from lms.coursepacks.types import ACTIVITY_TYPES, load_activity_types
+from lms.coursepacks.models import Activity, Course
+from lms.grading.models import RubricVersion
 from lms.coursepacks.source import load_packs
 from lms.extensions import db
 from lms.learning.progress import record_progress
@@ -188,7 +189,7 @@ def test_changed_rubric_makes_a_new_version(app, tmp_path):
 
 
 TOY_PLUGIN = '''
-from lms.activities.registry import ActivityType
+from lms.coursepacks.types import ActivityType
 
 
 class PollType(ActivityType):

@@ -4,9 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
@@ -133,27 +131,6 @@ def accept_invitation(raw: str, password: str) -> User:
     invitation.user.set_password(password)
     db.session.flush()
     return invitation.user
-
-
-# -- mail (only when SMTP is configured) -------------------------------------
-
-def smtp_configured() -> bool:
-    return bool(current_app.config.get("LMS_SMTP_HOST"))
-
-
-def send_mail(to: str, subject: str, body: str) -> bool:
-    if not smtp_configured():
-        return False
-    cfg = current_app.config
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = cfg["LMS_SMTP_SENDER"], to, subject
-    message.set_content(body)
-    with smtplib.SMTP(cfg["LMS_SMTP_HOST"], cfg["LMS_SMTP_PORT"], timeout=10) as smtp:
-        if cfg.get("LMS_SMTP_USER"):
-            smtp.starttls()
-            smtp.login(cfg["LMS_SMTP_USER"], cfg["LMS_SMTP_PASSWORD"])
-        smtp.send_message(message)
-    return True
 
 
 # -- API tokens ----------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Activity types: the registry and the built-in types (lesson, quiz, assignment)."""
-from lms.activities.registry import (  # noqa: F401
+from lms.coursepacks.types import (  # noqa: F401
     ACTIVITY_TYPES,
     ActivityType,
     UnknownActivityType,

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.activities.registry import ActivityType
+from lms.coursepacks.types import ActivityType
+from lms.errors import ServiceError
+from lms.grading import submissions
 from lms.grading.rubric import load_rubric
+from lms.uow import attempt
 
 ATTACHMENT_TYPES = {"jpg", "jpeg", "png", "pdf", "docx", "mp3", "m4a", "mp4"}
 
@@ -31,6 +36,7 @@ class AssignmentType(ActivityType):
         "max_file_mb": ("posint", False),
     }
     template = "activities/assignment.html"
+    keeps_drafts = True
 
     def load(self, loaded, source, field):
         config = loaded.config
@@ -56,14 +62,12 @@ class AssignmentType(ActivityType):
         if config.get("rubric"):
             loaded.rubric = load_rubric(source, config["rubric"], f"{field}rubric")
 
-    def view(self, activity, user) -> dict[str, Any]:
-        from lms.grading.submissions import assignment_context
+    keeps_drafts = True
 
-        return assignment_context(activity, user)
+    def view(self, activity, user) -> dict[str, Any]:
+        return submissions.assignment_context(activity, user)
 
     def handle(self, activity, user, request):
-        from lms.grading.views import handle_assignment_post
-
         return handle_assignment_post(activity, user, request)
 
     def reporting_role(self, activity) -> str:
@@ -71,3 +75,32 @@ class AssignmentType(ActivityType):
 
     def api_fields(self, activity) -> dict[str, Any]:
         return {"max_score": activity.config["max_score"]}
+
+
+def _activity_url(activity, **kwargs) -> str:
+    return url_for("learning.activity", course=activity.course.slug, activity=activity.slug, **kwargs)
+
+
+def handle_assignment_post(activity, user, request):
+    """The assignment form: "draft" keeps the text, "submit" makes an attempt."""
+    text = request.form.get("text", "")
+    try:
+        with attempt():
+            if request.form.get("action") == "submit":
+                submissions.submit(user, activity, text, request.files.getlist("files"),
+                                   submit_key=request.form.get("submit_key"))
+                flash(_("Your work is submitted. You will be told when it is graded."), "success")
+                return redirect(_activity_url(activity, _anchor="attempts"))
+            base = request.form.get("draft_version", type=int)
+            submissions.save_draft(user, activity, text, base)
+            if request.form.get("action") == "preview":
+                return redirect(_activity_url(activity, preview=1, _anchor="work"))
+            flash(_("Draft saved."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        if exc.status == 409 and isinstance(exc.details, dict) and exc.details.get("reason") == "stale":
+            # Keep what the trainee typed: put it back on the page beside the newer one.
+            context = submissions.assignment_context(activity, user)
+            return render_template("grading/draft_conflict.html", activity=activity, mine=text,
+                                   **context), 409
+    return redirect(_activity_url(activity, _anchor="work"))

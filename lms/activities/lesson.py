@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, url_for
 from flask_babel import lazy_gettext as _l
 
-from lms.activities.registry import ActivityType
+from lms.coursepacks.types import ActivityType
 from lms.learning.progress import get_progress, record_progress
 
 

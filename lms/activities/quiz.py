@@ -13,12 +13,13 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.activities.registry import ActivityType
+from lms.coursepacks.types import ActivityType
 from lms.coursepacks.source import array_of_tables, check_keys, check_unique_id
 from lms.errors import Conflict, Invalid
 from lms.extensions import db
 from lms.learning.models import QuizAttempt
 from lms.learning.progress import get_progress, record_progress
+from lms.coursepacks.models import Activity
 
 KINDS = ("pre-test", "post-test", "practice")
 QUESTION_KEYS = {
@@ -167,7 +168,6 @@ def submit_attempt(activity, user, answers: dict[str, Any]) -> QuizAttempt:
 
 def pre_post_gain(activity, user) -> dict[str, float] | None:
     """Best pre-test and post-test percent of the trainee in this course, and the gain."""
-    from lms.coursepacks.models import Activity
 
     pair = {a.config.get("kind"): a for a in db.session.scalars(sa.select(Activity).where(
         Activity.course_id == activity.course_id, Activity.type == "quiz", Activity.archived.is_(False)))}

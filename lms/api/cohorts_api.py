@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from lms.api import BadRequest, bp, roles
+from lms.api.base import BadRequest, bp, roles
 from lms.api.openapi import _op, _path_param, _query, register_paths
-from lms.cohorts import completion, importing
+from lms.cohorts import importing
+from lms.reports import completion
 from lms.cohorts import services as cohorts
-from lms.extensions import db
 
 CSV_TYPES = ("text/csv", "text/plain", "application/csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,14 +36,12 @@ def import_participants(id: int):  # noqa: A002
         rows = importing.read_rows(data, "upload.xlsx" if mimetype == XLSX_TYPE else "upload.csv")
         plan = importing.plan_import(cohort, rows)
     except importing.ImportRejected as exc:
-        db.session.rollback()
         return jsonify({"errors": exc.errors}), exc.status
     if dry_run:
         return jsonify({**plan.report(), "dry_run": True,
                         "rows": [{"line": r.line, "email": r.email, "action": r.action, "enrol": r.enrol}
                                  for r in plan.rows]})
     invitations = importing.apply_import(plan, g.api_user)
-    db.session.commit()
     emailed = importing.send_invitations(invitations)
     return jsonify({**plan.report(), "dry_run": False, "invitations_emailed": emailed,
                     "invitations": [{"id": person.id, "email": person.email, "url": link}

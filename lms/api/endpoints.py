@@ -5,13 +5,16 @@ import sqlalchemy as sa
 from flask import g, jsonify, request
 
 from lms.activities import get_activity_type
-from lms.api import BadRequest, bp, json_body, roles
+from lms.api.base import BadRequest, bp, json_body, roles
 from lms.cohorts import services as cohorts
 from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms.grading import grades, policy, submissions
 from lms.grading.models import Submission
 from lms.learning import services as learning
+from lms.activities.quiz import submit_attempt
+from lms.cohorts.models import Enrolment
+from lms.coursepacks.models import Activity, Course
 
 
 def _activity(course_slug: str, activity_slug: str):
@@ -79,8 +82,6 @@ def complete(course: str, activity: str):
 @bp.post("/courses/<course>/activities/<activity>/attempts")
 @roles("trainee")
 def quiz_attempt(course: str, activity: str):
-    from lms.activities.quiz import submit_attempt
-
     found = _activity(course, activity)
     if found.type != "quiz":
         raise NotFound("This activity is not a quiz.")
@@ -131,9 +132,6 @@ def create_submission(course: str, activity: str):
 @bp.get("/submissions")
 @roles("trainer", "organizer")
 def list_submissions():
-    from lms.cohorts.models import Enrolment
-    from lms.coursepacks.models import Activity, Course
-
     query = policy.visible_submissions(g.api_user)
     if request.args.get("status"):
         query = query.where(Submission.status == request.args["status"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from lms.api import bp
+from lms.api.base import bp
 from lms.api.openapi import _op, _query, register_paths
 from lms.libraries import ranking
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from lms.api import bp
+from lms.api.base import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -19,7 +19,7 @@ from babel.dates import format_date
 from flask import current_app
 from fpdf import FPDF
 
-from lms.cohorts.models import Certificate
+from lms.certificates.models import Certificate
 
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 INK = (29, 42, 47)

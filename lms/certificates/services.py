@@ -9,8 +9,9 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
-from lms.cohorts import completion as completion_service
-from lms.cohorts.models import Certificate, Cohort, Enrolment
+from lms.reports import completion as completion_service
+from lms.cohorts.models import Cohort, Enrolment
+from lms.certificates.models import Certificate
 from lms.coursepacks.models import Activity
 from lms.errors import Conflict, Forbidden, NotFound
 from lms.extensions import db, utcnow

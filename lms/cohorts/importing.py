@@ -20,6 +20,7 @@ from lms.accounts.models import PARTICIPANT_TYPES, PARTICIPANT_TYPES_ID, User
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.services import require_open
 from lms.extensions import db
+from lms import mail
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -358,10 +359,10 @@ def apply_import(plan: Plan, organizer: User) -> list[tuple[User, str]]:
 
 def send_invitations(invitations: list[tuple[User, str]]) -> bool:
     """Email each new person their link, when SMTP is configured (after the commit)."""
-    if not accounts.smtp_configured():
+    if not mail.smtp_configured():
         return False
     for person, link in invitations:
-        accounts.send_mail(person.email, _("Your Lentera account"),
+        mail.send_mail(person.email, _("Your Lentera account"),
                            _("Open this link to set your password: %(url)s", url=link))
     return True
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,40 +78,3 @@ class TrainerScope(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20))  # province | group
     value: Mapped[str] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Reminder(db.Model):
-    """A reminder written to an at-risk participant, and how it went out."""
-
-    __tablename__ = "reminder"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    channel: Mapped[str] = mapped_column(sa.String(20))  # email | whatsapp
-    message: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Certificate(db.Model):
-    """A certificate of completion. What it certifies is kept as issued
-    (`data`), so the PDF and the verification page never change afterwards."""
-
-    __tablename__ = "certificate"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    revoke_reason: Mapped[str] = mapped_column(sa.String(300), default="")
-
-    cohort: Mapped[Cohort] = relationship()
-
-    @property
-    def revoked(self) -> bool:
-        return self.revoked_at is not None

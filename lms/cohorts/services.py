@@ -11,6 +11,7 @@ from lms.cohorts.models import Cohort, Enrolment, TrainerScope, cohort_course
 from lms.coursepacks.models import Course
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
+from lms.accounts.models import Library
 
 
 def cohorts_of(user: User, role: str | None = None) -> list[Cohort]:
@@ -124,7 +125,6 @@ def trainer_trainee_ids(trainer: User) -> sa.Select:
     In each cohort the trainer works in: every trainee when the trainer has no
     scope there (assigned to the whole cohort); otherwise the trainees of the
     provinces and named groups the trainer is assigned to."""
-    from lms.accounts.models import Library
 
     mine = sa.select(Enrolment.cohort_id).where(Enrolment.user_id == trainer.id, Enrolment.role == "trainer")
     scoped = sa.select(TrainerScope.id).where(TrainerScope.trainer_id == trainer.id,
@@ -212,8 +212,6 @@ def groups_of(cohort: Cohort) -> list[str]:
 
 
 def provinces_of(cohort: Cohort) -> list[str]:
-    from lms.accounts.models import Library
-
     return list(db.session.scalars(
         sa.select(Library.province).join(User, User.library_id == Library.id)
         .join(Enrolment, Enrolment.user_id == User.id)

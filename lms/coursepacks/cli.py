@@ -10,13 +10,14 @@ from flask.cli import AppGroup
 from lms.coursepacks.services import check_packs
 from lms.coursepacks.sync import sync_packs
 from lms.extensions import db
+from lms.coursepacks.source import discover
+from lms.markup import word_count
+from lms import uow
 
 courses_cli = AppGroup("courses", help="Check and sync course packs.")
 
 
 def _paths(paths: tuple[str, ...]) -> list[Path] | None:
-    from lms.coursepacks.source import discover
-
     if not paths:
         return None
     found: list[Path] = []
@@ -38,6 +39,7 @@ def check_command(paths: tuple[str, ...]) -> None:
 
 
 @courses_cli.command("sync")
+@uow.command
 def sync_command() -> None:
     """Load every pack into the database, in one transaction."""
     packs, problems = check_packs()
@@ -46,12 +48,7 @@ def sync_command() -> None:
             click.echo(str(problem))
         click.echo("Nothing was changed.")
         sys.exit(1)
-    try:
-        report = sync_packs(packs)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    report = sync_packs(packs)
     for line in report.lines():
         click.echo(line)
 
@@ -68,8 +65,6 @@ def table_command() -> None:
 
 
 def courses_table(packs) -> str:
-    from lms.markup import word_count
-
     lines = ["| # | Module (slug) | JP | Lessons (words) | Quizzes (questions) | Assignments: rubric criteria (max points) |",
              "| --- | --- | --- | --- | --- | --- |"]
     for pack in sorted(packs, key=lambda p: p.order):

@@ -55,31 +55,3 @@ class Activity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="activities")
-    rubric_versions: Mapped[list["RubricVersion"]] = relationship(
-        back_populates="activity", order_by="RubricVersion.version"
-    )
-
-    @property
-    def current_rubric(self) -> "RubricVersion | None":
-        return self.rubric_versions[-1] if self.rubric_versions else None
-
-
-class RubricVersion(db.Model):
-    """A rubric as it was at one sync. A changed rubric makes a new version;
-    grades keep the version they were given with."""
-
-    __tablename__ = "rubric_version"
-    __table_args__ = (sa.UniqueConstraint("activity_id", "version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id"), index=True)
-    version: Mapped[int] = mapped_column(default=1)
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    activity: Mapped[Activity] = relationship(back_populates="rubric_versions")
-
-    @property
-    def criteria(self) -> list[dict[str, Any]]:
-        return self.data["criteria"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lms.activities.registry import ACTIVITY_TYPES
+from lms.coursepacks.types import ACTIVITY_TYPES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COURSE_KEYS = {"slug", "title", "summary", "order", "hours", "language", "activity"}

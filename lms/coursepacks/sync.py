@@ -2,7 +2,8 @@
 
 Activities are keyed by (course slug, activity slug): edited text updates in place
 and bumps the version; progress and submissions stay. What vanished from the packs
-is archived, never deleted. A changed rubric becomes a new rubric version.
+is archived, never deleted. Other areas keep their own data in step (grading's
+rubric versions) by subscribing to `activity_synced`.
 """
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 
-from lms.coursepacks.models import Activity, Course, RubricVersion
+from lms.coursepacks.models import Activity, Course
 from lms.coursepacks.source import LoadedActivity, LoadedPack
 from lms.extensions import db, utcnow
 from lms.markup import render_markdown
+from lms.signals import activity_synced
 
 
 @dataclass
@@ -105,25 +108,8 @@ def _sync_activities(course: Course, pack: LoadedPack, report: SyncReport) -> No
         activity.content_hash, activity.archived = digest, False
         activity.updated_at = utcnow()
         db.session.flush()
-        _sync_rubric(activity, loaded)
+        activity_synced.send(current_app._get_current_object(), activity=activity, loaded=loaded)
     for slug, activity in existing.items():
         if slug not in current and not activity.archived:
             activity.archived = True
             report.archived.append(f"{course.slug}/{slug}")
-
-
-def _sync_rubric(activity: Activity, loaded: LoadedActivity) -> None:
-    digest = loaded.rubric_hash
-    if digest is None:
-        return
-    latest = activity.current_rubric
-    if latest is not None and latest.content_hash == digest:
-        return
-    version = RubricVersion(
-        activity=activity,
-        version=(latest.version + 1) if latest else 1,
-        content_hash=digest,
-        data=loaded.rubric,
-    )
-    db.session.add(version)
-    db.session.flush()

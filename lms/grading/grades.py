@@ -14,6 +14,7 @@ from lms.grading.models import Grade, GradeEvent, Submission
 from lms.grading.notifications import notify
 from lms.grading.rubric import check_picked, compute_score
 from lms.learning.progress import record_progress
+from lms.grading.rubric_versions import current_rubric
 
 OUTCOMES = ("save", "release", "revise")
 # status -> outcomes allowed from it. "revise" waits for the trainee's next
@@ -71,7 +72,7 @@ def grade_submission(grader: User, submission_id: int, *, version: Any, criteria
     if outcome not in TRANSITIONS[submission.status]:
         raise Conflict(_("A %(status)s submission cannot be given the outcome %(outcome)s.",
                          status=submission.status, outcome=outcome))
-    rubric = activity.current_rubric
+    rubric = current_rubric(activity)
     problems = check_picked(rubric.data, criteria)
     known = {c["id"] for c in rubric.criteria}
     problems += [{"field": f"comments.{k}", "message": "unknown criterion"} for k in comments if k not in known]

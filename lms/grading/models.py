@@ -7,9 +7,31 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.coursepacks.models import Activity
 from lms.extensions import UTCDateTime, db, utcnow
 
 SUBMISSION_STATUSES = ("submitted", "graded", "revise", "released")
+
+
+class RubricVersion(db.Model):
+    """A rubric as it was at one sync. A changed rubric makes a new version;
+    grades keep the version they were given with."""
+
+    __tablename__ = "rubric_version"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        return self.data["criteria"]
 
 
 class Draft(db.Model):
@@ -87,7 +109,7 @@ class Grade(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="grade")
-    rubric_version: Mapped["RubricVersion"] = relationship()  # noqa: F821
+    rubric_version: Mapped[RubricVersion] = relationship()
     grader: Mapped["User | None"] = relationship()  # noqa: F821
 
 

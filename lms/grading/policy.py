@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from lms.accounts.models import User
 from lms.cohorts.services import trainer_trainee_ids
 from lms.grading.models import Submission
+from lms.extensions import db
 
 
 def visible_submissions(user: User) -> sa.Select:
@@ -29,8 +30,6 @@ def gradable_submissions(user: User) -> sa.Select:
 
 
 def can_view(user: User, submission: Submission) -> bool:
-    from lms.extensions import db
-
     if submission.user_id == user.id or user.has_role("organizer"):
         return True
     query = visible_submissions(user).where(Submission.id == submission.id).with_only_columns(Submission.id)

@@ -13,6 +13,7 @@ from lms.coursepacks.models import Activity, Course
 from lms.extensions import db
 from lms.grading import policy
 from lms.grading.models import SUBMISSION_STATUSES, Submission
+from lms.grading.notifications import unread_notifications
 
 
 @dataclass
@@ -78,8 +79,6 @@ def next_in_queue(user: User, after: Submission) -> Submission | None:
 
 
 def staff_dashboard_context(user: User) -> dict[str, Any]:
-    from lms.grading.notifications import unread_notifications
-
     return {
         "cohorts": visible_cohorts(user),
         "counts": status_counts(user, QueueFilter()),

@@ -17,10 +17,11 @@ from lms.cohorts.models import Cohort
 from lms.coursepacks.models import Activity
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db, utcnow
-from lms.grading import uploads
+from lms import storage as uploads
 from lms.grading.models import Draft, Grade, Submission, SubmissionFile
 from lms.grading.notifications import notify
 from lms.learning.progress import record_progress
+from lms.grading.rubric_versions import current_rubric
 
 OPEN_STATUSES = ("submitted", "graded")
 # What a page or the API shows with a submission, loaded with it (no N+1).
@@ -170,7 +171,7 @@ def assignment_context(activity: Activity, user: User) -> dict[str, Any]:
     draft = get_draft(user, activity)
     latest = attempts[-1] if attempts else None
     return {
-        "rubric": activity.current_rubric,
+        "rubric": current_rubric(activity),
         "due": due,
         "cutoff": cutoff,
         "is_late": due is not None and utcnow() > due,

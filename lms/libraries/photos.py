@@ -21,8 +21,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from lms.errors import Invalid, TooLarge
-from lms.grading import uploads
-from lms.grading.uploads import clean_name
+from lms import storage as uploads
+from lms.storage import clean_name
 
 FORMATS = {"JPEG", "PNG", "WEBP"}
 WEB_SIZE = 1600

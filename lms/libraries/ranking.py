@@ -17,6 +17,7 @@ from lms.accounts.models import Library
 from lms.errors import BadRequest, Invalid
 from lms.extensions import db, utcnow
 from lms.libraries.models import STORY_MIN_CHARS, Post, PostPhoto
+from lms.cohorts.models import Cohort
 
 TOP = 10
 # Indonesia's easternmost zone (WIT, UTC+9, no daylight saving): a date that is
@@ -38,7 +39,6 @@ class Period:
 def current_cohort_period() -> Period | None:
     """The newest (latest start date) cohort that is not archived, from its start
     to its end or its milestone, whichever is later."""
-    from lms.cohorts.models import Cohort
 
     cohort = db.session.scalar(sa.select(Cohort).where(Cohort.archived.is_(False))
                                .order_by(Cohort.start_date.desc(), Cohort.id.desc()).limit(1))

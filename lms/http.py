@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from lms.errors import ServiceError
+from lms.markup import render_markdown
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -79,11 +80,7 @@ def _service_error(exc: ServiceError):
 
 
 def _unexpected_error(exc: Exception):
-    from flask import current_app
-
-    from lms.extensions import db
-
-    db.session.rollback()
+    # The unit of work (lms.uow) rolls back: the response is a 500.
     current_app.logger.exception("Unhandled error on %s", request.path)
     if current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise exc
@@ -103,8 +100,6 @@ def _localdatetime(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def _user_markdown(text: str | None):
-    from lms.markup import render_markdown
-
     return render_markdown(text or "")
 
 

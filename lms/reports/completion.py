@@ -20,11 +20,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import PARTICIPANT_TYPES, Library, User
-from lms.cohorts.models import Cohort, Enrolment, Reminder, cohort_course
+from lms.cohorts.models import Cohort, Enrolment, cohort_course
+from lms.reports.models import Reminder
 from lms.cohorts.services import trainer_scopes, trainer_trainee_ids, trainers_responsible
 from lms.coursepacks.models import Activity, Course
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
+from lms.activities import ACTIVITY_TYPES
 
 # What keeps a participant from completing a module, most urgent first.
 BLOCKERS = {
@@ -49,7 +51,6 @@ def activity_role(activity: Activity) -> str:
     """How an activity counts, as its type says (ActivityType.reporting_role):
     "graded", "pre" / "post" / "quiz", or "other". Unknown types (a plugin
     uninstalled after sync) count as "other"."""
-    from lms.activities import ACTIVITY_TYPES
 
     atype = ACTIVITY_TYPES.get(activity.type)
     return atype.reporting_role(activity) if atype is not None else "other"

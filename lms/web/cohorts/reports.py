@@ -14,11 +14,14 @@ from flask_login import current_user
 from lms.accounts import services as accounts
 from lms.accounts.auth import roles_required
 from lms.accounts.models import PARTICIPANT_TYPES
-from lms.cohorts import charts, completion, exports, importing, reminders, services
+from lms.cohorts import importing, services
+from lms.reports import charts, completion, exports, reminders
 from lms.cohorts.forms import ImportForm
-from lms.cohorts.views import bp
+from lms.web.cohorts.blueprint import bp
 from lms.errors import Invalid, NotFound
 from lms.extensions import db
+from lms import mail
+from lms.uow import after_commit, attempt
 
 AT_RISK_ON_DASHBOARD = 10
 
@@ -134,7 +137,6 @@ def import_participants(cohort_id: int):
             errors = exc.errors
         else:
             token = _keep_pending(cohort.id, filename, rows)
-        db.session.rollback()
     return render_template("cohorts/import.html", cohort=cohort, form=form, errors=errors, plan=plan, token=token,
                            filename=filename, columns=importing.COLUMNS, types=PARTICIPANT_TYPES)
 
@@ -150,15 +152,14 @@ def confirm_import(cohort_id: int):
         return redirect(url_for("cohorts.import_participants", cohort_id=cohort.id))
     filename, rows = pending
     try:
-        plan = importing.plan_import(cohort, rows)
-        invitations = importing.apply_import(plan, current_user)
+        with attempt():
+            plan = importing.plan_import(cohort, rows)
+            invitations = importing.apply_import(plan, current_user)
     except importing.ImportRejected as exc:
-        db.session.rollback()
         return render_template("cohorts/import.html", cohort=cohort, form=ImportForm(), errors=exc.errors,
                                plan=None, token=None, filename=filename, columns=importing.COLUMNS,
                                types=PARTICIPANT_TYPES)
-    db.session.commit()
-    (_pending_dir() / f"{token}.json").unlink(missing_ok=True)
+    after_commit((_pending_dir() / f"{token}.json").unlink, missing_ok=True)
     emailed = importing.send_invitations(invitations)
     return render_template("cohorts/import_done.html", cohort=cohort, report=plan.report(),
                            invitations=invitations, emailed=emailed)
@@ -194,7 +195,7 @@ def compose_reminders(cohort_id: int):
         return redirect(url_for("cohorts.at_risk", cohort_id=cohort.id))
     messages = reminders.compose(completion.compute(cohort, user_ids=ids), ids)
     return render_template("cohorts/reminders_compose.html", cohort=cohort, messages=messages, sent=None,
-                           smtp=accounts.smtp_configured())
+                           smtp=mail.smtp_configured())
 
 
 @bp.post("/<int:cohort_id>/reminders/send")
@@ -208,14 +209,13 @@ def send_reminders(cohort_id: int):
     except Invalid as exc:
         flash(exc.message, "error")
         return redirect(url_for("cohorts.at_risk", cohort_id=cohort.id))
-    db.session.commit()
     if channel == "email":
         sent = reminders.send_emails(cohort, messages)
         flash(_("%(n)s reminders sent by email.", n=sent), "success")
         return redirect(url_for("cohorts.reminder_history", cohort_id=cohort.id))
     flash(_("%(n)s reminders recorded. Open each link to send it in WhatsApp.", n=count), "success")
     return render_template("cohorts/reminders_compose.html", cohort=cohort, messages=messages, sent="whatsapp",
-                           smtp=accounts.smtp_configured())
+                           smtp=mail.smtp_configured())
 
 
 @bp.get("/<int:cohort_id>/reminders")

@@ -14,6 +14,7 @@ from lms.accounts.forms import (
 )
 from lms.errors import Invalid
 from lms.extensions import db, limiter
+from lms import mail
 
 bp = Blueprint("accounts", __name__)
 
@@ -76,7 +77,6 @@ def set_language(code: str):
         session["lang"] = code
         if current_user.is_authenticated:
             current_user.language = code
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("learning.dashboard"))
 
 
@@ -88,7 +88,6 @@ def accept_invitation(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user = services.accept_invitation(token, form.password.data)
-        db.session.commit()
         session.clear()
         login_user(user)
         flash(_("Your password is set. Welcome to Lentera!"), "success")
@@ -103,16 +102,15 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
-        if user is not None and user.active and services.smtp_configured():
+        if user is not None and user.active and mail.smtp_configured():
             raw = services.create_invitation(user, purpose="reset")
-            db.session.commit()
-            services.send_mail(user.email, _("Reset your Lentera password"),
+            mail.send_mail(user.email, _("Reset your Lentera password"),
                                _("Open this link to choose a new password: %(url)s", url=services.invitation_url(raw)))
         # The same answer whether or not the address is known.
         flash(_("If this address is registered, a link to reset the password is on its way. "
                 "No email? Ask your organizer for a reset link."), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form, smtp=services.smtp_configured())
+    return render_template("accounts/forgot.html", form=form, smtp=mail.smtp_configured())
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -123,7 +121,6 @@ def profile():
         current_user.name = form.name.data.strip()
         current_user.language = form.language.data
         current_user.timezone = form.timezone.data
-        db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template(
@@ -143,7 +140,6 @@ def change_password():
         except Invalid as exc:
             flash(exc.message, "error")
             return redirect(url_for("accounts.profile"))
-        db.session.commit()
         login_user(current_user._get_current_object())  # the session carries the new session token
         flash(_("Your password is changed. Other devices are signed out."), "success")
     else:
@@ -159,7 +155,6 @@ def create_token():
     form = TokenForm(prefix="tk")
     if form.validate_on_submit():
         _token, raw = services.create_api_token(current_user, form.name.data)
-        db.session.commit()
         # Shown once, on the next page, then never again.
         session["new_token"] = raw
     return redirect(url_for("accounts.profile", _anchor="tokens"))
@@ -169,6 +164,5 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     if services.revoke_api_token(current_user, token_id):
-        db.session.commit()
         flash(_("The token is revoked."), "success")
     return redirect(url_for("accounts.profile", _anchor="tokens"))

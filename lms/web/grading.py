@@ -11,48 +11,23 @@ from flask_login import current_user, login_required
 from lms.accounts.auth import roles_required
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.grading import grades, policy, services, submissions, uploads
+from lms import storage as uploads
+from lms.grading import grades, policy, services, submissions
 from lms.grading.models import Submission, SubmissionFile
 from lms.grading.notifications import mark_read
 from lms.learning.services import get_activity
 from lms.cohorts.services import get_course_for
+from lms.grading.rubric_versions import current_rubric
+from lms.activities import get_activity_type
+from lms.uow import attempt
 
 bp = Blueprint("grading", __name__)
-
-
-def _activity_url(activity, **kwargs) -> str:
-    return url_for("learning.activity", course=activity.course.slug, activity=activity.slug, **kwargs)
-
-
-def handle_assignment_post(activity, user, request):
-    """The assignment form: "draft" keeps the text, "submit" makes an attempt."""
-    text = request.form.get("text", "")
-    try:
-        if request.form.get("action") == "submit":
-            submissions.submit(user, activity, text, request.files.getlist("files"),
-                               submit_key=request.form.get("submit_key"))
-            flash(_("Your work is submitted. You will be told when it is graded."), "success")
-            return redirect(_activity_url(activity, _anchor="attempts"))
-        base = request.form.get("draft_version", type=int)
-        submissions.save_draft(user, activity, text, base)
-        if request.form.get("action") == "preview":
-            return redirect(_activity_url(activity, preview=1, _anchor="work"))
-        flash(_("Draft saved."), "success")
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        if exc.status == 409 and isinstance(exc.details, dict) and exc.details.get("reason") == "stale":
-            # Keep what the trainee typed: put it back on the page beside the newer one.
-            context = submissions.assignment_context(activity, user)
-            return render_template("grading/draft_conflict.html", activity=activity, mine=text,
-                                   **context), 409
-    return redirect(_activity_url(activity, _anchor="work"))
 
 
 def _activity_or_404(course_slug: str, activity_slug: str):
     course = get_course_for(current_user, course_slug)
     activity = get_activity(course, activity_slug)
-    if activity is None or activity.type != "assignment":
+    if activity is None or not get_activity_type(activity.type).keeps_drafts:
         abort(404)
     return activity
 
@@ -69,7 +44,6 @@ def autosave(course: str, activity: str):
         return jsonify({"error": {"code": "bad_request", "message": "expected {text, version}"}}), 400
     version = body.get("version")
     draft = submissions.save_draft(current_user, found, body["text"], version if isinstance(version, int) else None)
-    db.session.commit()
     return jsonify({"version": draft.version, "saved_at": draft.updated_at.isoformat()})
 
 
@@ -112,7 +86,6 @@ def queue():
 def bulk_release():
     ids = [int(i) for i in request.form.getlist("submission") if i.isdigit()]
     count = grades.release_many(current_user, ids)
-    db.session.commit()
     flash(_("%(n)s grades released.", n=count), "success")
     return redirect(url_for("grading.queue", status="graded"))
 
@@ -126,7 +99,7 @@ def grade(submission_id: int):
     conflict = None
     status = 200
     if request.method == "POST":
-        rubric = submission.activity.current_rubric
+        rubric = current_rubric(submission.activity)
         criteria = {}
         for criterion in rubric.criteria:
             raw = request.form.get(f"c-{criterion['id']}")
@@ -137,20 +110,19 @@ def grade(submission_id: int):
                     criteria[criterion["id"]] = raw
         comments = {c["id"]: request.form.get(f"comment-{c['id']}", "") for c in rubric.criteria}
         try:
-            grades.grade_submission(current_user, submission.id, version=request.form.get("version", type=int),
-                                    criteria=criteria, comments=comments,
-                                    feedback=request.form.get("feedback", ""),
-                                    outcome=request.form.get("outcome", "save"))
-            db.session.commit()
-            flash(_("Grade saved."), "success")
-            if request.form.get("then") == "next":
-                following = services.next_in_queue(current_user, submission)
-                if following is not None:
-                    return redirect(url_for("grading.grade", submission_id=following.id))
-                return redirect(url_for("grading.queue"))
-            return redirect(url_for("grading.grade", submission_id=submission.id))
+            with attempt():
+                grades.grade_submission(current_user, submission.id, version=request.form.get("version", type=int),
+                                        criteria=criteria, comments=comments,
+                                        feedback=request.form.get("feedback", ""),
+                                        outcome=request.form.get("outcome", "save"))
+                flash(_("Grade saved."), "success")
+                if request.form.get("then") == "next":
+                    following = services.next_in_queue(current_user, submission)
+                    if following is not None:
+                        return redirect(url_for("grading.grade", submission_id=following.id))
+                    return redirect(url_for("grading.queue"))
+                return redirect(url_for("grading.grade", submission_id=submission.id))
         except ServiceError as exc:
-            db.session.rollback()
             if exc.status in (403, 404):
                 raise
             flash(exc.message, "error")
@@ -160,7 +132,7 @@ def grade(submission_id: int):
             submission = db.session.get(Submission, submission_id)
     return render_template(
         "grading/grade.html", submission=submission, activity=submission.activity,
-        rubric=submission.activity.current_rubric, history=grades.history(submission),
+        rubric=current_rubric(submission.activity), history=grades.history(submission),
         attempts=submissions.attempts_of(submission.user_id, submission.activity_id),
         conflict=conflict, may_grade=policy.may_grade_at_all(current_user), form_values=request.form,
     ), status
@@ -170,6 +142,5 @@ def grade(submission_id: int):
 @login_required
 def read_notifications():
     mark_read(current_user)
-    db.session.commit()
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
                     else url_for("learning.dashboard"))

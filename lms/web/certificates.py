@@ -11,6 +11,7 @@ from lms.certificates import pdf, services
 from lms.cohorts import services as cohorts
 from lms.errors import NotFound, ServiceError
 from lms.extensions import db, limiter
+from lms.cohorts.models import Cohort
 
 bp = Blueprint("certificates", __name__)
 
@@ -63,7 +64,6 @@ def download(code: str):
 def issue(cohort_id: int):
     """A participant asks for their own certificate; an organizer issues one
     for a participant (user_id) of a cohort."""
-    from lms.cohorts.models import Cohort
 
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
@@ -81,7 +81,6 @@ def issue(cohort_id: int):
         flash(exc.message, "error")
         return redirect(url_for("learning.dashboard") if person.id == current_user.id
                         else url_for("certificates.manage", cohort_id=cohort.id))
-    db.session.commit()
     if person.id == current_user.id:
         return redirect(url_for("certificates.download", code=certificate.code))
     flash(_("Certificate issued: %(code)s.", code=certificate.code), "success")
@@ -101,7 +100,6 @@ def manage(cohort_id: int):
 def issue_all(cohort_id: int):
     cohort = cohorts.get_visible_cohort(current_user, cohort_id)
     issued = services.issue_all(cohort, current_user)
-    db.session.commit()
     flash(_("%(n)s certificates issued.", n=issued), "success")
     return redirect(url_for("certificates.manage", cohort_id=cohort.id))
 
@@ -111,6 +109,5 @@ def issue_all(cohort_id: int):
 def revoke(code: str):
     certificate = _get(code)
     services.revoke(certificate, current_user, request.form.get("reason", ""))
-    db.session.commit()
     flash(_("Certificate %(code)s revoked.", code=certificate.code), "success")
     return redirect(url_for("certificates.manage", cohort_id=certificate.cohort_id))

@@ -15,12 +15,15 @@ from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.activities.quiz import submit_attempt
 from lms.cohorts import services as cohorts
-from lms.cohorts.demo_data import FIRST_NAMES, LAST_NAMES, PROVINCES, TYPE_COUNTS, VILLAGES, WIT, WITA
+from lms.demo.data import FIRST_NAMES, LAST_NAMES, PROVINCES, TYPE_COUNTS, VILLAGES, WIT, WITA
 from lms.cohorts.models import Cohort
 from lms.coursepacks.models import Course
 from lms.extensions import db
 from lms.grading import grades, submissions
 from lms.learning.progress import record_progress
+from lms.grading.rubric_versions import current_rubric
+from lms.demo.libraries import add_library_demo
+from lms import uow
 
 COHORT_NAME = "Penguatan Fasilitator 2019"
 PASSWORD = "lentera-demo"
@@ -39,6 +42,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 @click.command("demo")
 @click.option("--yes", is_flag=True, help="Add the demo even though real people exist.")
 @with_appcontext
+@uow.command
 def demo_command(yes: bool) -> None:
     """Build the demo cohort of 210 participants (idempotent)."""
     if db.session.scalar(sa.select(Cohort.id).where(Cohort.name == COHORT_NAME)):
@@ -52,12 +56,7 @@ def demo_command(yes: bool) -> None:
     if not courses:
         click.echo("No course packs are synced: run `flask --app app courses sync` first.", err=True)
         sys.exit(1)
-    try:
-        summary = build_demo(courses)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    summary = build_demo(courses)
     click.echo(summary)
 
 
@@ -74,7 +73,6 @@ def build_demo(courses: list[Course], participants: int = 210, seed: int = 2019)
     cohorts.enrol(cohort, trainees, "trainee")
     cohorts.enrol(cohort, [u for u in staff if u.role == "trainer"], "trainer")
     _progress(rng, trainees, courses, staff[1])
-    from lms.libraries.demo import add_library_demo
 
     add_library_demo(trainees, MILESTONE[1])
     return (f"Demo cohort {COHORT_NAME!r}: {len(trainees)} participants, {len(staff)} staff. "
@@ -159,7 +157,7 @@ def _do(rng: random.Random, person: User, activity, trainer: User, diligent: boo
                 "diikuti 25 peserta, bekerja sama dengan pemerintah desa.")
         submission = submissions.submit(person, activity, text, now=_at(day))
         if diligent or rng.random() < 0.75:
-            rubric = activity.current_rubric
+            rubric = current_rubric(activity)
             picked = {c["id"]: c["levels"][-1 if diligent or rng.random() < 0.6 else -2]["points"]
                       for c in rubric.criteria}
             outcome = "release" if diligent or rng.random() < 0.85 else "save"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,8 +14,10 @@ from lms.cohorts.forms import CohortForm, EnrolForm, PersonForm, TrainerForm
 from lms.coursepacks.models import Course
 from lms.errors import Invalid
 from lms.extensions import db
+from lms.web.cohorts.blueprint import bp
+from lms import mail
+from lms.uow import attempt
 
-bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
 
 def _course_choices() -> list[tuple[int, str]]:
@@ -50,7 +52,6 @@ def create():
         except Invalid as exc:
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Cohort created."), "success")
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=None)
@@ -67,12 +68,11 @@ def edit(cohort_id: int):
         form.signatories.data = services.format_signatories(cohort.signatories)
     if form.validate_on_submit():
         try:
-            services.update_cohort(cohort, **_cohort_fields(form))
+            with attempt():
+                services.update_cohort(cohort, **_cohort_fields(form))
         except Invalid as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Cohort saved."), "success")
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=cohort)
@@ -84,7 +84,6 @@ def archive(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     restore = request.form.get("restore") == "1"
     services.set_archived(cohort, not restore)
-    db.session.commit()
     flash(_("Cohort restored.") if restore else _("Cohort archived."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
@@ -116,7 +115,6 @@ def enrol(cohort_id: int):
             flash(_("Nobody has these emails: %(emails)s. Nothing was changed.", emails=", ".join(unknown)), "error")
         else:
             added = services.enrol(cohort, people, form.role.data)
-            db.session.commit()
             flash(_("%(n)s people enrolled.", n=added), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
@@ -127,7 +125,6 @@ def unenrol(cohort_id: int, user_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.require_open(cohort)
     services.unenrol(cohort, user_id)
-    db.session.commit()
     flash(_("Removed from the cohort."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
@@ -144,16 +141,15 @@ def create_person():
                 form.library.data.strip(), village=form.village.data or "", regency=form.regency.data or "",
                 province=form.province.data or "")
         try:
-            person = accounts.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
-                                          participant_type=form.participant_type.data or None, library=library)
-            raw = accounts.create_invitation(person, created_by=current_user)
+            with attempt():
+                person = accounts.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
+                                              participant_type=form.participant_type.data or None, library=library)
+                raw = accounts.create_invitation(person, created_by=current_user)
         except Invalid as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             link = accounts.invitation_url(raw)
-            if accounts.send_mail(person.email, _("Your Lentera account"),
+            if mail.send_mail(person.email, _("Your Lentera account"),
                                   _("Open this link to set your password: %(url)s", url=link)):
                 flash(_("The invitation was also sent by email."), "info")
             form = PersonForm(formdata=None)
@@ -167,7 +163,6 @@ def reset_link(user_id: int):
     if person is None:
         return redirect(url_for("cohorts.index"))
     raw = accounts.create_invitation(person, purpose="reset", created_by=current_user)
-    db.session.commit()
     return render_template("cohorts/person_form.html", form=None, link=accounts.invitation_url(raw), person=person)
 
 
@@ -181,13 +176,12 @@ def assign_trainer(cohort_id: int):
     form.trainer.choices = [(u.id, u.name) for u in services.trainers_available()]
     if form.validate_on_submit():
         try:
-            services.assign_trainer(cohort, db.session.get(User, form.trainer.data), form.kind.data,
-                                    form.value.data or "")
+            with attempt():
+                services.assign_trainer(cohort, db.session.get(User, form.trainer.data), form.kind.data,
+                                        form.value.data or "")
         except Invalid as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Trainer assigned."), "success")
     else:
         flash(_("Choose a trainer."), "error")
@@ -199,7 +193,6 @@ def assign_trainer(cohort_id: int):
 def remove_scope(cohort_id: int, scope_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.remove_trainer_scope(cohort, scope_id)
-    db.session.commit()
     flash(_("Assignment removed."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainers"))
 
@@ -209,9 +202,6 @@ def remove_scope(cohort_id: int, scope_id: int):
 def set_group(cohort_id: int, user_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.set_group(cohort, user_id, request.form.get("group", ""))
-    db.session.commit()
     flash(_("Group saved."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainees"))
 
-
-from lms.cohorts import organizer_views  # noqa: E402,F401  (dashboard, import, exports, reminders)

@@ -18,6 +18,7 @@ from lms.errors import ServiceError
 from lms.extensions import db
 from lms.libraries import mentoring, photos, ranking, reports, services
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, PostPhoto
+from lms.uow import attempt
 
 bp = Blueprint("libraries", __name__, url_prefix="/libraries")
 
@@ -113,15 +114,14 @@ def _save(post=None):
     """The post form: 'draft' keeps a draft, 'publish' publishes, 'save' changes a published post."""
     draft_key = request.form.get("draft_key", "")
     try:
-        data = services.PostInput.from_form(request.form)
-        saved, removed = services.save_post(
-            current_user, data, post=post, draft_key=None if post else draft_key,
-            base_version=request.form.get("draft_version", type=int), new_photos=request.files.getlist("photos"),
-            remove_photo_ids=[int(i) for i in request.form.getlist("remove_photo") if i.isdigit()],
-            publish=request.form.get("action") == "publish")
-        db.session.commit()
+        with attempt():
+            data = services.PostInput.from_form(request.form)
+            saved, removed = services.save_post(
+                current_user, data, post=post, draft_key=None if post else draft_key,
+                base_version=request.form.get("draft_version", type=int), new_photos=request.files.getlist("photos"),
+                remove_photo_ids=[int(i) for i in request.form.getlist("remove_photo") if i.isdigit()],
+                publish=request.form.get("action") == "publish")
     except ServiceError as exc:
-        db.session.rollback()
         if exc.status == 404:
             raise
         flash(exc.message, "error")
@@ -178,7 +178,6 @@ def edit_post(post_id: int):
 @login_required
 def delete_post(post_id: int):
     found = services.delete_post(current_user, post_id)
-    db.session.commit()
     flash(_("The activity is deleted."), "success")
     return redirect(url_for("libraries.library", library_id=found.library_id))
 
@@ -195,10 +194,9 @@ def autosave(key: str):
         return jsonify({"error": {"code": "bad_request", "message": "expected {text, version}"}}), 400
     version = body.get("version")
     try:
-        saved = services.autosave(current_user, key, body["text"], version if isinstance(version, int) else None)
-        db.session.commit()
+        with attempt():
+            saved = services.autosave(current_user, key, body["text"], version if isinstance(version, int) else None)
     except ServiceError as exc:
-        db.session.rollback()
         return jsonify({"error": {"code": exc.code, "message": exc.message}}), exc.status
     return jsonify({"version": saved.version, "saved_at": saved.updated_at.isoformat()})
 
@@ -253,13 +251,12 @@ def library_mentoring(library_id: int):
         except ValueError:
             visit = None
         try:
-            mentoring.add_note(current_user, found, visit, request.form.get("discussed", ""),
-                               request.form.get("follow_up", ""))
-            db.session.commit()
-            flash(_("The note is saved."), "success")
-            return redirect(url_for("libraries.library_mentoring", library_id=found.id))
+            with attempt():
+                mentoring.add_note(current_user, found, visit, request.form.get("discussed", ""),
+                                   request.form.get("follow_up", ""))
+                flash(_("The note is saved."), "success")
+                return redirect(url_for("libraries.library_mentoring", library_id=found.id))
         except ServiceError as exc:
-            db.session.rollback()
             if exc.status == 404:
                 abort(404)
             flash(exc.message, "error")
@@ -286,12 +283,11 @@ def mentor(user_id: int):
         abort(404)
     if request.method == "POST":
         try:
-            mentoring.set_mentored(current_user, person, request.form.get("library", 0, type=int),
-                                   request.form.get("action") == "add")
-            db.session.commit()
-            flash(_("The list is saved."), "success")
+            with attempt():
+                mentoring.set_mentored(current_user, person, request.form.get("library", 0, type=int),
+                                       request.form.get("action") == "add")
+                flash(_("The list is saved."), "success")
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         return redirect(url_for("libraries.mentor", user_id=person.id))
     ids = mentoring.mentored_library_ids(person)
@@ -308,13 +304,12 @@ def settings():
     status = 200
     if request.method == "POST":
         try:
-            mentoring.save_settings(current_user, request.form.get("green_min", type=int),
-                                    request.form.get("yellow_min", type=int))
-            db.session.commit()
-            flash(_("The thresholds are saved."), "success")
-            return redirect(url_for("libraries.settings"))
+            with attempt():
+                mentoring.save_settings(current_user, request.form.get("green_min", type=int),
+                                        request.form.get("yellow_min", type=int))
+                flash(_("The thresholds are saved."), "success")
+                return redirect(url_for("libraries.settings"))
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
             status = exc.status
     return render_template("libraries/settings.html", settings=mentoring.get_settings()), status

@@ -19,12 +19,14 @@ from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
-from lms.cohorts.completion import Completion, activity_role
-from lms.cohorts.models import Cohort, Reminder
+from lms.reports.completion import Completion, activity_role
+from lms.cohorts.models import Cohort
+from lms.reports.models import Reminder
 from lms.coursepacks.models import Activity
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.learning.models import Progress
+from lms import mail
 
 CHANNELS = ("email", "whatsapp")
 MAX_AT_ONCE = 500
@@ -112,7 +114,7 @@ def record(cohort: Cohort, messages: list[Message], channel: str, sender: User) 
     """Send (email) or hand out (WhatsApp links) and keep a row for each."""
     if channel not in CHANNELS:
         raise Invalid(_("Unknown channel."))
-    if channel == "email" and not accounts.smtp_configured():
+    if channel == "email" and not mail.smtp_configured():
         raise Invalid(_("Email is not configured on this server."))
     for message in messages:
         db.session.add(Reminder(cohort_id=cohort.id, user_id=message.user_id, sent_by_id=sender.id,
@@ -125,7 +127,7 @@ def send_emails(cohort: Cohort, messages: list[Message]) -> int:
     """After the commit: the emails themselves."""
     sent = 0
     for message in messages:
-        if accounts.send_mail(message.email, f"Pengingat: {cohort.name}", message.text):
+        if mail.send_mail(message.email, f"Pengingat: {cohort.name}", message.text):
             sent += 1
     return sent
 

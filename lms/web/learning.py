@@ -12,6 +12,8 @@ from lms.cohorts import services as cohorts
 from lms.coursepacks.source import ASSET_SUFFIXES
 from lms.extensions import db
 from lms.learning import services
+from lms.grading.services import staff_dashboard_context
+from lms.grading.notifications import unread_notifications
 
 bp = Blueprint("learning", __name__)
 
@@ -20,14 +22,11 @@ bp = Blueprint("learning", __name__)
 @login_required
 def dashboard():
     if current_user.is_staff:
-        from lms.grading.services import staff_dashboard_context
-
         return render_template("learning/staff_dashboard.html", **staff_dashboard_context(current_user))
     cohort = cohorts.current_cohort(current_user)
     courses = cohorts.courses_for(current_user)
     progress = services.course_progress(current_user, courses)
     next_step = next(((p.course, p.next_activity) for p in progress if p.next_activity), None)
-    from lms.grading.notifications import unread_notifications
 
     return render_template("learning/dashboard.html", cohort=cohort, progress=progress, next_step=next_step,
                            notifications=unread_notifications(current_user))
@@ -59,7 +58,6 @@ def activity(course: str, activity: str):
     atype = get_activity_type(found.type)
     if request.method == "POST":
         response = atype.handle(found, current_user, request)
-        db.session.commit()
         return response
     [progress] = services.course_progress(current_user, [found_course])
     previous, following = services.neighbours(found, progress.activities)

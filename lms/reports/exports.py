@@ -1,6 +1,6 @@
 """Exports of a cohort as CSV and XLSX: completion and scores per module, the
 full gradebook, the at-risk list. The figures come from the same computation
-as the dashboard (lms.cohorts.completion), so they are equal by construction;
+as the dashboard (lms.reports.completion), so they are equal by construction;
 a test checks it. Text cells that a spreadsheet would run as a formula are
 neutralised.
 """
@@ -14,10 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from lms.cohorts.completion import BLOCKERS, Completion, activity_role
-from lms.coursepacks.models import RubricVersion
+from lms.reports.completion import BLOCKERS, Completion, activity_role
+from lms.grading.models import RubricVersion
 from lms.extensions import db
 from lms.grading.models import Grade, Submission
+from lms.cohorts.models import Enrolment
+from lms.reports import xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 KINDS = ("completion", "gradebook", "at-risk")
@@ -129,8 +131,6 @@ def gradebook_table(completion: Completion) -> Table:
 
 
 def _member_ids(completion: Completion) -> sa.Select:
-    from lms.cohorts.models import Enrolment
-
     return sa.select(Enrolment.user_id).where(Enrolment.cohort_id == completion.cohort.id,
                                               Enrolment.role == "trainee")
 
@@ -150,6 +150,4 @@ def to_csv(table: Table, delimiter: str = ",") -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
-    from lms.cohorts import xlsx
-
     return xlsx.write(table.title, ([safe(v) for v in row] for row in [table.headers, *table.rows]))

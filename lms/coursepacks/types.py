@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
+
+from flask import abort
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +41,8 @@ class ActivityType:
     # key -> (kind, required). Kinds are understood by coursepacks.source.check_keys.
     keys: ClassVar[dict[str, tuple[str, bool]]] = {}
     template: ClassVar[str] = ""
+    # Whether a trainee's text is kept as a draft (autosave, compare attempts).
+    keeps_drafts: ClassVar[bool] = False
 
     # -- loading (pure: no database) ---------------------------------------
     def load(self, loaded: "LoadedActivity", source: "PackSource", field: str) -> list["Problem"]:
@@ -52,8 +56,6 @@ class ActivityType:
 
     def handle(self, activity, user, request: "Request"):
         """A POST from the activity page; returns a response."""
-        from flask import abort
-
         abort(405)
 
     def api_fields(self, activity) -> dict[str, Any]:
