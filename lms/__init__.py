@@ -12,15 +12,21 @@ from flask import Flask
 
 from lms import models
 from lms.accounts.auth import init_login
+from lms.accounts import policy as accounts_policy
 from lms.accounts.cli import tokens_cli, users_cli
 from lms.activities import load_activity_types
 from lms.api import bp as api_bp
+from lms.authz import init_authz
+from lms.certificates import policy as certificates_policy
+from lms.cohorts import policy as cohorts_policy
 from lms.config import load_config
 from lms.coursepacks.cli import courses_cli
 from lms.demo import demo_command
+from lms.grading import policy as grading_policy
 from lms.grading import rubric_versions
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.http import init_web
+from lms.libraries import policy as libraries_policy
 from lms.i18n import select_locale, select_timezone
 from lms.uow import init_unit_of_work
 from lms.web import register_blueprints
@@ -29,6 +35,8 @@ __all__ = ["create_app", "models"]
 
 # Modules whose `@signal.connect` functions must be connected (lms.signals).
 SUBSCRIBERS = (rubric_versions,)
+# Modules whose `@rule` functions make up the authorization rules (lms.authz).
+POLICIES = (accounts_policy, certificates_policy, cohorts_policy, grading_policy, libraries_policy)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -51,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_login(app, login_manager)
     load_activity_types()
     init_unit_of_work(app)
+    init_authz(app)
     init_web(app)
     register_blueprints(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "LMS_LOGIN_LIMIT": "10 per 15 minutes",
+    "LMS_PASSWORD_METHOD": "scrypt",  # werkzeug's method; tests use a cheap one
     "LMS_SMTP_HOST": "",
     "LMS_SMTP_PORT": 587,
     "LMS_SMTP_USER": "",

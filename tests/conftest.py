@@ -43,6 +43,8 @@ def app_config(tmp_path):
         "LMS_UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "LMS_COURSE_PATHS": "",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # One round of PBKDF2 instead of scrypt: the suite signs in hundreds of times.
+        "LMS_PASSWORD_METHOD": "pbkdf2:sha256:1",
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from lms.errors import Invalid
 from lms.extensions import db
-from lms.libraries import mentoring, ranking
+from lms.libraries import mentoring, policy, ranking
 from lms.libraries.models import LightSettings
 from tests.conftest import login
 from tests.test_libraries_helpers import add_post, make_library, people  # noqa: F401
@@ -92,9 +92,9 @@ def facilitators(make_user, people):
 
 def test_facilitators_mentor_their_regency_or_province_by_default(app, people, facilitators):
     soppeng = {people["macakka"].id, people["other"].id}
-    assert mentoring.mentored_library_ids(facilitators["district"]) == soppeng
-    assert mentoring.mentored_library_ids(facilitators["province"]) == soppeng | {people["bone"].id}
-    assert mentoring.mentored_library_ids(people["andi"]) == set()
+    assert policy.mentored_library_ids(facilitators["district"]) == soppeng
+    assert policy.mentored_library_ids(facilitators["province"]) == soppeng | {people["bone"].id}
+    assert policy.mentored_library_ids(people["andi"]) == set()
     assert [p.name for p in mentoring.mentors_of(people["macakka"])] == ["Fasilitator Soppeng", "Fasilitator Sulsel"]
     assert [p.name for p in mentoring.mentors_of(people["bone"])] == ["Fasilitator Sulsel"]
 
@@ -126,7 +126,7 @@ def test_an_organizer_changes_a_facilitators_list(client, people, facilitators):
     assert "Fasilitator Soppeng" in client.get("/libraries/mentors").get_data(as_text=True)
     client.post(f"/libraries/mentors/{district.id}", data={"library": facilitators["lampung"].id, "action": "add"})
     client.post(f"/libraries/mentors/{district.id}", data={"library": people["other"].id, "action": "remove"})
-    assert mentoring.mentored_library_ids(district) == {people["macakka"].id, facilitators["lampung"].id}
+    assert policy.mentored_library_ids(district) == {people["macakka"].id, facilitators["lampung"].id}
     client.post("/logout")
     login(client, district)
     page = client.get("/libraries/mentoring").get_data(as_text=True)

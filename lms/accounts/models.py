@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.extensions import UTCDateTime, db, utcnow
@@ -105,7 +106,8 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         import secrets
 
-        self.password_hash = generate_password_hash(password)
+        # scrypt by default; the tests choose a cheap method (LMS_PASSWORD_METHOD).
+        self.password_hash = generate_password_hash(password, method=current_app.config["LMS_PASSWORD_METHOD"])
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:

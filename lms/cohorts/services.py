@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
@@ -11,6 +12,7 @@ from lms.cohorts.models import Cohort, Enrolment, TrainerScope, cohort_course
 from lms.coursepacks.models import Course
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
+from lms.signals import participant_enrolled
 from lms.accounts.models import Library
 
 
@@ -98,14 +100,16 @@ def enrol(cohort: Cohort, users: list[User], role: str = "trainee") -> int:
     existing = set(db.session.scalars(
         sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     ))
-    added = 0
+    added: list[int] = []
     for user in users:
         if user.id not in existing:
             db.session.add(Enrolment(cohort_id=cohort.id, user_id=user.id, role=role))
             existing.add(user.id)
-            added += 1
+            added.append(user.id)
     db.session.flush()
-    return added
+    if added:
+        participant_enrolled.send(current_app._get_current_object(), cohort=cohort, user_ids=added, role=role)
+    return len(added)
 
 
 def unenrol(cohort: Cohort, user_id: int) -> None:

@@ -1,10 +1,11 @@
-"""Who may see and grade which submission. Every read of someone's work goes
+"""Who may see and grade which submission (rules registered in lms.authz). Every read of someone's work goes
 through here, so one test matrix covers every route and role."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from lms.accounts.models import User
+from lms.authz import rule
 from lms.cohorts.services import trainer_trainee_ids
 from lms.grading.models import Submission
 from lms.extensions import db
@@ -29,6 +30,7 @@ def gradable_submissions(user: User) -> sa.Select:
     return sa.select(Submission).where(sa.false())
 
 
+@rule("grading.view_submission")
 def can_view(user: User, submission: Submission) -> bool:
     if submission.user_id == user.id or user.has_role("organizer"):
         return True
@@ -36,5 +38,12 @@ def can_view(user: User, submission: Submission) -> bool:
     return db.session.scalar(query) is not None
 
 
-def may_grade_at_all(user: User) -> bool:
+@rule("grading.grade")
+def may_grade_at_all(user: User, _obj: object = None) -> bool:
     return user.role in ("trainer", "admin")
+
+
+@rule("grading.see_queue")
+def may_see_queue(user: User, _obj: object = None) -> bool:
+    """The grading queue and grading pages (organizers read, trainers grade)."""
+    return user.has_role("trainer", "organizer")

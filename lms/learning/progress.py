@@ -4,9 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
+from lms.coursepacks.models import Activity
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
+from lms.signals import module_completed, progress_changed
 
 # Where a trainee can stand on an activity. Types pick the ones that apply.
 STATUSES = ("not_started", "in_progress", "submitted", "graded", "revise", "failed", "completed")
@@ -36,6 +39,7 @@ def record_progress(
     if row is None:
         row = Progress(user_id=user_id, activity_id=activity_id)
         db.session.add(row)
+    was_complete = row.completed_at is not None
     row.status = status
     row.score = score
     if completed:
@@ -43,7 +47,26 @@ def record_progress(
     else:
         row.completed_at = None
     db.session.flush()
+    app = current_app._get_current_object()
+    progress_changed.send(app, user_id=user_id, activity_id=activity_id, progress=row)
+    if completed and not was_complete:
+        course_id = _course_completed_by(user_id, activity_id)
+        if course_id is not None:
+            module_completed.send(app, user_id=user_id, course_id=course_id)
     return row
+
+
+def _course_completed_by(user_id: int, activity_id: int) -> int | None:
+    """The course of `activity_id` when every current activity of it is now
+    complete for the trainee, else None (one query)."""
+    course_id = sa.select(Activity.course_id).where(Activity.id == activity_id).scalar_subquery()
+    done = sa.func.count(Progress.completed_at)
+    row = db.session.execute(
+        sa.select(Activity.course_id, sa.func.count(Activity.id), done)
+        .outerjoin(Progress, sa.and_(Progress.activity_id == Activity.id, Progress.user_id == user_id))
+        .where(Activity.course_id == course_id, Activity.archived.is_(False))
+        .group_by(Activity.course_id)).first()
+    return row[0] if row is not None and row[1] == row[2] else None
 
 
 def progress_by_activity(user_id: int, activity_ids: list[int]) -> dict[int, Progress]:

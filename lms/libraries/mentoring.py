@@ -14,6 +14,7 @@ from lms.accounts.models import Library, User
 from lms.errors import Invalid, NotFound
 from lms.extensions import db, utcnow
 from lms.libraries import ranking
+from lms.libraries.policy import default_library_ids, may_write_notes, mentored_library_ids
 from lms.libraries.models import LightSettings, MentoringNote, MentorLibrary
 
 LIGHTS = {"green": _l("Green"), "yellow": _l("Yellow"), "red": _l("Red")}
@@ -79,28 +80,6 @@ def last_month(now: date | None = None, period: ranking.Period | None = None) ->
 
 # -- who mentors whom ----------------------------------------------------------
 
-def default_library_ids(mentor: User) -> sa.Select | None:
-    """Village libraries of the mentor's regency (district facilitator) or
-    province (provincial facilitator), from the mentor's own library."""
-    home = mentor.library
-    if home is None:
-        return None
-    village = sa.select(Library.id).where(Library.kind == "village")
-    if mentor.participant_type == "district_facilitator" and home.regency:
-        return village.where(Library.regency == home.regency, Library.province == home.province)
-    if mentor.participant_type == "provincial_facilitator" and home.province:
-        return village.where(Library.province == home.province)
-    return None
-
-
-def mentored_library_ids(mentor: User) -> set[int]:
-    query = default_library_ids(mentor)
-    ids = set(db.session.scalars(query)) if query is not None else set()
-    for change in db.session.scalars(sa.select(MentorLibrary).where(MentorLibrary.mentor_id == mentor.id)):
-        (ids.add if change.included else ids.discard)(change.library_id)
-    return ids
-
-
 def mentors_of(library: Library) -> list[User]:
     """Everyone whose list holds the library: the same rules as
     mentored_library_ids, turned around into one query."""
@@ -119,15 +98,6 @@ def mentors_of(library: Library) -> list[User]:
             sa.and_(by_default, User.id.not_in(changes.where(MentorLibrary.included.is_(False)))),
             User.id.in_(changes.where(MentorLibrary.included.is_(True)))))
         .order_by(User.name)))
-
-
-def may_see_mentoring(user: User, library: Library) -> bool:
-    return (user.has_role("organizer") or user.library_id == library.id
-            or library.id in mentored_library_ids(user))
-
-
-def may_write_notes(user: User, library: Library) -> bool:
-    return user.has_role("organizer") or library.id in mentored_library_ids(user)
 
 
 def set_mentored(organizer: User, mentor: User, library_id: int, included: bool) -> None:

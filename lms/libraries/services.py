@@ -18,33 +18,11 @@ from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db, utcnow
 from lms.libraries import photos as photo_files
 from lms.libraries import ranking
+from lms.libraries.policy import can_delete, can_edit, can_view, is_colleague
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, Post, PostPhoto
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_PARTICIPANTS = 100_000
-
-
-# -- policy ---------------------------------------------------------------------
-
-def is_colleague(user: User, library_id: int) -> bool:
-    return user.library_id is not None and user.library_id == library_id
-
-
-def can_view(user: User, post: Post) -> bool:
-    """Published posts: every signed-in person. Drafts: the library's people.
-    Deleted posts: nobody (the library page keeps a record of who deleted what)."""
-    if post.deleted_at is not None:
-        return False
-    return post.status == "published" or is_colleague(user, post.library_id)
-
-
-def can_edit(user: User, post: Post) -> bool:
-    return post.deleted_at is None and is_colleague(user, post.library_id)
-
-
-def can_delete(user: User, post: Post) -> bool:
-    """Colleagues, and organizers (to take down what should not be there)."""
-    return post.deleted_at is None and (is_colleague(user, post.library_id) or user.has_role("organizer"))
 
 
 def visible_post(user: User, post_id: int) -> Post:

@@ -8,7 +8,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.accounts.auth import roles_required
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms import storage as uploads
@@ -20,6 +19,7 @@ from lms.cohorts.services import get_course_for
 from lms.grading.rubric_versions import current_rubric
 from lms.activities import get_activity_type
 from lms.uow import attempt
+from lms.authz import permission_required
 
 bp = Blueprint("grading", __name__)
 
@@ -72,7 +72,7 @@ def download(submission_id: int, file_id: int):
 
 
 @bp.get("/grading")
-@roles_required("trainer", "organizer")
+@permission_required("grading.see_queue")
 def queue():
     filters = services.QueueFilter.from_args(request.args)
     pagination = services.queue(current_user, filters, page=request.args.get("page", 1, type=int))
@@ -82,7 +82,7 @@ def queue():
 
 
 @bp.post("/grading/release")
-@roles_required("trainer")
+@permission_required("grading.grade")
 def bulk_release():
     ids = [int(i) for i in request.form.getlist("submission") if i.isdigit()]
     count = grades.release_many(current_user, ids)
@@ -91,7 +91,7 @@ def bulk_release():
 
 
 @bp.route("/grading/submissions/<int:submission_id>", methods=["GET", "POST"])
-@roles_required("trainer", "organizer")
+@permission_required("grading.see_queue")
 def grade(submission_id: int):
     submission = db.session.scalar(policy.visible_submissions(current_user).where(Submission.id == submission_id))
     if submission is None:

@@ -12,13 +12,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.accounts.auth import roles_required
 from lms.accounts.models import PARTICIPANT_TYPES, Library, User
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.libraries import mentoring, photos, ranking, reports, services
+from lms.libraries import mentoring, photos, policy, ranking, reports, services
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, PostPhoto
 from lms.uow import attempt
+from lms.authz import permission_required
 
 bp = Blueprint("libraries", __name__, url_prefix="/libraries")
 
@@ -79,8 +79,8 @@ def library(library_id: int):
         "libraries/library.html", library=found, posts=services.timeline(found, _page()),
         totals=services.monthly_totals(found, last=mentoring.last_month(period=period)),
         drafts=services.drafts_of(current_user, found), deleted=services.deleted_of(current_user, found),
-        colleague=services.is_colleague(current_user, found.id),
-        may_mentor=mentoring.may_see_mentoring(current_user, found),
+        colleague=policy.is_colleague(current_user, found.id),
+        may_mentor=policy.may_see_mentoring(current_user, found),
         report_month=mentoring.reference_month(period=period))
 
 
@@ -159,8 +159,8 @@ def new_post():
 def post(post_id: int):
     found = services.visible_post(current_user, post_id)
     return render_template("libraries/post.html", post=found, today=ranking.today(),
-                           may_edit=services.can_edit(current_user, found),
-                           may_delete=services.can_delete(current_user, found),
+                           may_edit=policy.can_edit(current_user, found),
+                           may_delete=policy.can_delete(current_user, found),
                            link=url_for("libraries.post", post_id=found.id, _external=True))
 
 
@@ -227,10 +227,10 @@ def _month_arg() -> date:
 @bp.get("/mentoring")
 @login_required
 def mentoring_list():
-    province = request.args.get("province", "").strip() if current_user.has_role("organizer") else ""
+    province = request.args.get("province", "").strip() if policy.sees_every_province(current_user) else ""
     month = _month_arg()
     libraries = mentoring.mentored_libraries(current_user, province or None)
-    if not libraries and not current_user.has_role("organizer") and (
+    if not libraries and not policy.sees_every_province(current_user) and (
             current_user.participant_type not in mentoring.FACILITATOR_TYPES):
         abort(404)
     return render_template("libraries/mentoring.html", rows=mentoring.lights_for(libraries, month), month=month,
@@ -241,7 +241,7 @@ def mentoring_list():
 @login_required
 def library_mentoring(library_id: int):
     found = services.get_library(library_id)
-    if not mentoring.may_see_mentoring(current_user, found):
+    if not policy.may_see_mentoring(current_user, found):
         abort(404)
     status = 200
     if request.method == "POST":
@@ -265,18 +265,18 @@ def library_mentoring(library_id: int):
     [row] = mentoring.lights_for([found], month, months=12)
     return render_template("libraries/library_mentoring.html", library=found, row=row, month=month,
                            notes=mentoring.notes_of(found), mentors=mentoring.mentors_of(found),
-                           may_write=mentoring.may_write_notes(current_user, found),
+                           may_write=policy.may_write_notes(current_user, found),
                            settings=mentoring.get_settings(), form=request.form), status
 
 
 @bp.get("/mentors")
-@roles_required("organizer")
+@permission_required("libraries.manage_mentors")
 def mentors():
     return render_template("libraries/mentors.html", people=mentoring.mentors(), types=PARTICIPANT_TYPES)
 
 
 @bp.route("/mentors/<int:user_id>", methods=["GET", "POST"])
-@roles_required("organizer")
+@permission_required("libraries.manage_mentors")
 def mentor(user_id: int):
     person = db.session.get(User, user_id)
     if person is None:
@@ -290,7 +290,7 @@ def mentor(user_id: int):
         except ServiceError as exc:
             flash(exc.message, "error")
         return redirect(url_for("libraries.mentor", user_id=person.id))
-    ids = mentoring.mentored_library_ids(person)
+    ids = policy.mentored_library_ids(person)
     everyone = list(db.session.scalars(
         sa.select(Library).where(Library.kind == "village").order_by(Library.province, Library.name)))
     return render_template("libraries/mentor.html", person=person, types=PARTICIPANT_TYPES,
@@ -299,7 +299,7 @@ def mentor(user_id: int):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@roles_required("organizer")
+@permission_required("libraries.manage_mentors")
 def settings():
     status = 200
     if request.method == "POST":

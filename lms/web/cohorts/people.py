@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts import services as accounts
-from lms.accounts.auth import roles_required, user_by_email
+from lms.accounts.auth import user_by_email
 from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.forms import CohortForm, EnrolForm, PersonForm, TrainerForm
@@ -17,6 +17,7 @@ from lms.extensions import db
 from lms.web.cohorts.blueprint import bp
 from lms import mail
 from lms.uow import attempt
+from lms.authz import permission_required
 
 
 
@@ -26,7 +27,7 @@ def _course_choices() -> list[tuple[int, str]]:
 
 
 @bp.get("/")
-@roles_required("trainer", "organizer")
+@permission_required("cohorts.open")
 def index():
     return render_template("cohorts/index.html", cohorts=services.visible_cohorts(current_user))
 
@@ -42,7 +43,7 @@ def _cohort_fields(form: CohortForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def create():
     form = CohortForm()
     form.courses.choices = _course_choices()
@@ -58,7 +59,7 @@ def create():
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def edit(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     form = CohortForm(obj=cohort) if request.method == "GET" else CohortForm()
@@ -79,7 +80,7 @@ def edit(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/archive")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def archive(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     restore = request.form.get("restore") == "1"
@@ -89,7 +90,7 @@ def archive(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>")
-@roles_required("trainer", "organizer")
+@permission_required("cohorts.open")
 def show(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     trainer_form = TrainerForm()
@@ -102,7 +103,7 @@ def show(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/enrol")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def enrol(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.require_open(cohort)
@@ -120,7 +121,7 @@ def enrol(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/unenrol/<int:user_id>")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def unenrol(cohort_id: int, user_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.require_open(cohort)
@@ -130,7 +131,7 @@ def unenrol(cohort_id: int, user_id: int):
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@roles_required("organizer")
+@permission_required("accounts.manage_people")
 def create_person():
     form = PersonForm()
     link = None
@@ -157,7 +158,7 @@ def create_person():
 
 
 @bp.post("/people/<int:user_id>/reset-link")
-@roles_required("organizer")
+@permission_required("accounts.manage_people")
 def reset_link(user_id: int):
     person = db.session.get(User, user_id)
     if person is None:
@@ -169,7 +170,7 @@ def reset_link(user_id: int):
 # -- trainers and groups ----------------------------------------------------------
 
 @bp.post("/<int:cohort_id>/trainers")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def assign_trainer(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     form = TrainerForm()
@@ -189,7 +190,7 @@ def assign_trainer(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/trainers/scopes/<int:scope_id>/remove")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def remove_scope(cohort_id: int, scope_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.remove_trainer_scope(cohort, scope_id)
@@ -198,7 +199,7 @@ def remove_scope(cohort_id: int, scope_id: int):
 
 
 @bp.post("/<int:cohort_id>/people/<int:user_id>/group")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def set_group(cohort_id: int, user_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     services.set_group(cohort, user_id, request.form.get("group", ""))

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts import services as accounts
-from lms.accounts.auth import roles_required
 from lms.accounts.models import PARTICIPANT_TYPES
 from lms.cohorts import importing, services
 from lms.reports import charts, completion, exports, reminders
@@ -22,6 +21,7 @@ from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms import mail
 from lms.uow import after_commit, attempt
+from lms.authz import permission_required
 
 AT_RISK_ON_DASHBOARD = 10
 
@@ -33,7 +33,7 @@ def _choices(result: completion.Completion) -> dict:
 
 
 @bp.get("/<int:cohort_id>/dashboard")
-@roles_required("trainer", "organizer")
+@permission_required("cohorts.see_reports")
 def dashboard(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     result = completion.compute(cohort, viewer=current_user)
@@ -49,7 +49,7 @@ def dashboard(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/at-risk")
-@roles_required("trainer", "organizer")
+@permission_required("cohorts.see_reports")
 def at_risk(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     result = completion.compute(cohort, viewer=current_user)
@@ -68,7 +68,7 @@ def at_risk(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/export/<kind>.<fmt>")
-@roles_required("trainer", "organizer")
+@permission_required("cohorts.see_reports")
 def export(cohort_id: int, kind: str, fmt: str):
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise NotFound(_("No such export."))
@@ -120,7 +120,7 @@ def _load_pending(cohort_id: int, token: str) -> tuple[str, list[importing.Row]]
 
 
 @bp.route("/<int:cohort_id>/import", methods=["GET", "POST"])
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def import_participants(cohort_id: int):
     """Upload → preview (nothing written) → confirm."""
     cohort = services.get_visible_cohort(current_user, cohort_id)
@@ -142,7 +142,7 @@ def import_participants(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/import/confirm")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def confirm_import(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     token = request.form.get("token", "")
@@ -166,7 +166,7 @@ def confirm_import(cohort_id: int):
 
 
 @bp.get("/import-template.<fmt>")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def import_template(fmt: str):
     if fmt == "csv":
         return Response(importing.template_csv(), mimetype="text/csv; charset=utf-8",
@@ -185,7 +185,7 @@ def _chosen_ids() -> list[int]:
 
 
 @bp.post("/<int:cohort_id>/reminders/compose")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def compose_reminders(cohort_id: int):
     """Show the personal messages for the chosen participants (nothing is sent yet)."""
     cohort = services.get_visible_cohort(current_user, cohort_id)
@@ -199,7 +199,7 @@ def compose_reminders(cohort_id: int):
 
 
 @bp.post("/<int:cohort_id>/reminders/send")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def send_reminders(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     ids, channel = _chosen_ids(), request.form.get("channel", "")
@@ -219,7 +219,7 @@ def send_reminders(cohort_id: int):
 
 
 @bp.get("/<int:cohort_id>/reminders")
-@roles_required("organizer")
+@permission_required("cohorts.manage")
 def reminder_history(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     return render_template("cohorts/reminders.html", cohort=cohort, items=reminders.history(cohort))

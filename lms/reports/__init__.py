@@ -1,0 +1,1 @@
+"""Reporting: completion of a cohort, dashboards, exports, reminders."""
