@@ -20,7 +20,7 @@ install: $(STAMP) i18n-compile
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 db: install
@@ -44,8 +44,12 @@ i18n-update:
 i18n-compile:
 	$(BIN)/pybabel compile --statistics -d lms/translations
 
+# ruff (lint and format), mypy on lms/, the import-linter layers, the course packs.
 lint: install
-	$(BIN)/python -m compileall -q lms tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(FLASK) courses check
 
 screenshots: install

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, Any
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -80,3 +81,10 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=_client_address, default_limits=[], headers_enabled=True)
+
+# The declarative base every model derives from. Flask-SQLAlchemy builds
+# `db.Model` at run time; type checkers see the plain declarative base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

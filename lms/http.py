@@ -70,8 +70,9 @@ def _http_error(exc: HTTPException):
     if status == 400 and exc.description and "CSRF" in exc.description:
         message = _("The form expired or was sent from elsewhere. Please reload the page and try again.")
     response = error_response(status, CODES.get(status, "error"), message)
-    if status == 429 and getattr(exc, "retry_after", None):
-        response[0].headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)  # set by Flask-Limiter's 429
+    if status == 429 and retry_after:
+        response[0].headers["Retry-After"] = str(retry_after)
     return response
 
 

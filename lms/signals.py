@@ -10,7 +10,10 @@ and keyword arguments listed in its docstring.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from blinker import Namespace
+from flask import current_app
 
 _signals = Namespace()
 
@@ -35,6 +38,11 @@ participant_enrolled = _signals.signal("participant-enrolled", doc="""People wer
 
 certificate_issued = _signals.signal("certificate-issued", doc="""A certificate was issued.
     certificate: certificates.models.Certificate (flushed)""")
+
+def app_sender() -> Any:
+    """The sender of every signal: the application itself (not its proxy)."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
 
 ALL = (activity_synced, submission_sent, grade_released, progress_changed, module_completed,
        participant_enrolled, certificate_issued)

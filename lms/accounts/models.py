@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
 
 
 class Role(str, enum.Enum):
@@ -63,7 +63,7 @@ LIBRARY_KINDS = {
 }
 
 
-class Library(db.Model):
+class Library(Model):
     __tablename__ = "library"
     __table_args__ = (sa.UniqueConstraint("name", "village", "regency", "province"),)
 
@@ -78,7 +78,7 @@ class Library(db.Model):
     people: Mapped[list["User"]] = relationship(back_populates="library")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +111,7 @@ class User(UserMixin, db.Model):
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -141,7 +141,7 @@ class User(UserMixin, db.Model):
         return TIMEZONES.get(self.timezone, self.timezone)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use, expiring link to set a password: for new people and resets."""
 
     __tablename__ = "invitation"
@@ -158,7 +158,7 @@ class Invitation(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)

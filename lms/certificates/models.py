@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.cohorts.models import Cohort
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """A certificate of completion. What it certifies is kept as issued
     (`data`), so the PDF and the verification page never change afterwards."""
 

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from lms.coursepacks.models import Course
+    from lms.accounts.models import User
 
 cohort_course = sa.Table(
     "cohort_course",
@@ -17,7 +21,7 @@ cohort_course = sa.Table(
 )
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohort"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +38,7 @@ class Cohort(db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    courses: Mapped[list["Course"]] = relationship(  # noqa: F821
+    courses: Mapped[list["Course"]] = relationship(
         secondary=cohort_course, order_by="Course.order"
     )
     enrolments: Mapped[list["Enrolment"]] = relationship(
@@ -42,7 +46,7 @@ class Cohort(db.Model):
     )
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A person in a cohort, as a trainee or as one of its trainers."""
 
     __tablename__ = "enrolment"
@@ -57,12 +61,12 @@ class Enrolment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship()
 
 
 # -- organizer tooling (issue 5) ---------------------------------------------
 
-class TrainerScope(db.Model):
+class TrainerScope(Model):
     """Which trainees of a cohort a trainer looks after.
 
     A trainer enrolled in a cohort with no scope rows looks after every trainee

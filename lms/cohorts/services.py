@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
@@ -12,7 +11,7 @@ from lms.cohorts.models import Cohort, Enrolment, TrainerScope, cohort_course
 from lms.coursepacks.models import Course
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
-from lms.signals import participant_enrolled
+from lms.signals import app_sender, participant_enrolled
 from lms.accounts.models import Library
 
 
@@ -108,7 +107,7 @@ def enrol(cohort: Cohort, users: list[User], role: str = "trainee") -> int:
             added.append(user.id)
     db.session.flush()
     if added:
-        participant_enrolled.send(current_app._get_current_object(), cohort=cohort, user_ids=added, role=role)
+        participant_enrolled.send(app_sender(), cohort=cohort, user_ids=added, role=role)
     return len(added)
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "course"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class Course(db.Model):
         return [a for a in self.activities if not a.archived]
 
 
-class Activity(db.Model):
+class Activity(Model):
     __tablename__ = "activity"
     __table_args__ = (sa.UniqueConstraint("course_id", "slug"),)
 

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
 from lms.coursepacks.models import Activity, Course
 from lms.coursepacks.source import LoadedActivity, LoadedPack
 from lms.extensions import db, utcnow
 from lms.markup import render_markdown
-from lms.signals import activity_synced
+from lms.signals import activity_synced, app_sender
 
 
 @dataclass
@@ -108,7 +107,7 @@ def _sync_activities(course: Course, pack: LoadedPack, report: SyncReport) -> No
         activity.content_hash, activity.archived = digest, False
         activity.updated_at = utcnow()
         db.session.flush()
-        activity_synced.send(current_app._get_current_object(), activity=activity, loaded=loaded)
+        activity_synced.send(app_sender(), activity=activity, loaded=loaded)
     for slug, activity in existing.items():
         if slug not in current and not activity.archived:
             activity.archived = True

@@ -21,7 +21,7 @@ from lms.coursepacks.models import Course
 from lms.extensions import db
 from lms.grading import grades, submissions
 from lms.learning.progress import record_progress
-from lms.grading.rubric_versions import current_rubric
+from lms.grading.rubric_versions import require_rubric
 from lms.demo.libraries import add_library_demo
 from lms import uow
 
@@ -88,7 +88,7 @@ def _person(name: str, email: str, role: str, **extra) -> User:
     user = accounts.create_user(name=name, email=email, role=role, is_demo=True, **extra)
     if "hash" not in _HASH:
         user.set_password(PASSWORD)
-        _HASH["hash"] = user.password_hash
+        _HASH["hash"] = user.password_hash or ""
     user.password_hash = _HASH["hash"]
     return user
 
@@ -157,7 +157,7 @@ def _do(rng: random.Random, person: User, activity, trainer: User, diligent: boo
                 "diikuti 25 peserta, bekerja sama dengan pemerintah desa.")
         submission = submissions.submit(person, activity, text, now=_at(day))
         if diligent or rng.random() < 0.75:
-            rubric = current_rubric(activity)
+            rubric = require_rubric(activity)
             picked = {c["id"]: c["levels"][-1 if diligent or rng.random() < 0.6 else -2]["points"]
                       for c in rubric.criteria}
             outcome = "release" if diligent or rng.random() < 0.85 else "save"

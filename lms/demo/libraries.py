@@ -225,7 +225,7 @@ def _add(rng: random.Random, plan: _Plan, day: date, pictures, recent: date, *, 
 
 
 def _counted(plan: _Plan, since: date, until: date) -> int:
-    return len({(p.activity_date, p.title_key) for p in plan.posts if since <= p.activity_date <= until
+    return len({(p.activity_date, p.title_key) for p in plan.posts if p.activity_date is not None and since <= p.activity_date <= until
                 and (p.photos or p.story_chars >= STORY_MIN_CHARS)})
 
 

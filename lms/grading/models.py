@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.coursepacks.models import Activity
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
 
 SUBMISSION_STATUSES = ("submitted", "graded", "revise", "released")
 
 
-class RubricVersion(db.Model):
+class RubricVersion(Model):
     """A rubric as it was at one sync. A changed rubric makes a new version;
     grades keep the version they were given with."""
 
@@ -34,7 +37,7 @@ class RubricVersion(db.Model):
         return self.data["criteria"]
 
 
-class Draft(db.Model):
+class Draft(Model):
     """The text a trainee is writing, saved on the server before submitting.
 
     `version` rises with every save; a save made from an older version is refused
@@ -51,7 +54,7 @@ class Draft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Submission(db.Model):
+class Submission(Model):
     __tablename__ = "submission"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "activity_id", "attempt"),
@@ -72,14 +75,14 @@ class Submission(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped["User"] = relationship()  # noqa: F821
-    activity: Mapped["Activity"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship()
+    activity: Mapped["Activity"] = relationship()
     files: Mapped[list["SubmissionFile"]] = relationship(
         back_populates="submission", order_by="SubmissionFile.id", cascade="all, delete-orphan")
     grade: Mapped["Grade | None"] = relationship(back_populates="submission", uselist=False)
 
 
-class SubmissionFile(db.Model):
+class SubmissionFile(Model):
     __tablename__ = "submission_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +96,7 @@ class SubmissionFile(db.Model):
     submission: Mapped[Submission] = relationship(back_populates="files")
 
 
-class Grade(db.Model):
+class Grade(Model):
     __tablename__ = "grade"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,10 +113,10 @@ class Grade(db.Model):
 
     submission: Mapped[Submission] = relationship(back_populates="grade")
     rubric_version: Mapped[RubricVersion] = relationship()
-    grader: Mapped["User | None"] = relationship()  # noqa: F821
+    grader: Mapped["User | None"] = relationship()
 
 
-class GradeEvent(db.Model):
+class GradeEvent(Model):
     """The history of a submission's grade: who, when, old and new score."""
 
     __tablename__ = "grade_event"
@@ -128,10 +131,10 @@ class GradeEvent(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped["User | None"] = relationship()
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notification"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,14 @@ def current_rubric(activity: Activity) -> RubricVersion | None:
                              .order_by(RubricVersion.version.desc()).limit(1))
 
 
+def require_rubric(activity: Activity) -> RubricVersion:
+    """The current rubric of an activity that is graded with one."""
+    rubric = current_rubric(activity)
+    if rubric is None:
+        raise LookupError(f"activity {activity.id} ({activity.slug}) has no rubric")
+    return rubric
+
+
 def current_rubrics(activity_ids: list[int]) -> dict[int, RubricVersion]:
     """The latest version of each activity's rubric, in one query."""
     latest = (sa.select(RubricVersion.activity_id, sa.func.max(RubricVersion.version).label("version"))

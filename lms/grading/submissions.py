@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -23,7 +22,7 @@ from lms.grading.models import Draft, Grade, Submission, SubmissionFile
 from lms.grading.notifications import notify
 from lms.learning.progress import record_progress
 from lms.grading.rubric_versions import current_rubric
-from lms.signals import submission_sent
+from lms.signals import app_sender, submission_sent
 
 OPEN_STATUSES = ("submitted", "graded")
 # What a page or the API shows with a submission, loaded with it (no N+1).
@@ -162,7 +161,7 @@ def submit(user: User, activity: Activity, text: str, files: list[FileStorage] |
         notify(trainer.id, "submission", _("%(name)s submitted %(title)s.", name=user.name, title=activity.title),
                f"/grading/submissions/{submission.id}")
     db.session.flush()
-    submission_sent.send(current_app._get_current_object(), submission=submission)
+    submission_sent.send(app_sender(), submission=submission)
     return submission
 
 

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from lms.coursepacks.models import Activity
 
 
-class Progress(db.Model):
+class Progress(Model):
     """One row per person per activity, written by the activity's type.
 
     `status` says where the trainee stands (not_started, in_progress, submitted,
@@ -30,14 +33,14 @@ class Progress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    activity: Mapped["Activity"] = relationship()  # noqa: F821
+    activity: Mapped["Activity"] = relationship()
 
     @property
     def completed(self) -> bool:
         return self.completed_at is not None
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from lms.coursepacks.models import Activity
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
-from lms.signals import module_completed, progress_changed
+from lms.signals import app_sender, module_completed, progress_changed
 
 # Where a trainee can stand on an activity. Types pick the ones that apply.
 STATUSES = ("not_started", "in_progress", "submitted", "graded", "revise", "failed", "completed")
@@ -47,7 +46,7 @@ def record_progress(
     else:
         row.completed_at = None
     db.session.flush()
-    app = current_app._get_current_object()
+    app = app_sender()
     progress_changed.send(app, user_id=user_id, activity_id=activity_id, progress=row)
     if completed and not was_complete:
         course_id = _course_completed_by(user_id, activity_id)

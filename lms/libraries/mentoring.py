@@ -85,7 +85,7 @@ def mentors_of(library: Library) -> list[User]:
     mentored_library_ids, turned around into one query."""
     home = aliased(Library)
     changes = sa.select(MentorLibrary.mentor_id).where(MentorLibrary.library_id == library.id)
-    by_default = sa.false()
+    by_default: sa.ColumnElement[bool] = sa.false()
     if library.kind == "village":
         by_default = sa.or_(
             sa.and_(User.participant_type == "district_facilitator", home.regency != "",
@@ -172,9 +172,9 @@ def lights_for(libraries: list[Library], month: date, settings: LightSettings | 
     first = ranking.add_months(month, -(months - 1))
     ids = [library.id for library in libraries]
     counts = ranking.monthly_counts(first, month, ids) if ids else {}
-    last_notes = dict(db.session.execute(
+    last_notes: dict[int, date] = dict(db.session.execute(
         sa.select(MentoringNote.library_id, sa.func.max(MentoringNote.visit_date))
-        .where(MentoringNote.library_id.in_(ids)).group_by(MentoringNote.library_id)).all()) if ids else {}
+        .where(MentoringNote.library_id.in_(ids)).group_by(MentoringNote.library_id)).tuples().all()) if ids else {}
     result = []
     for library in libraries:
         row = LibraryLights(library, last_note=last_notes.get(library.id))

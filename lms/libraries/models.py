@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from lms.accounts.models import Library, User
 
 # Kinds of activity, one list for everyone so that the numbers add up
 # (course 03, lesson "unsur-catatan": agree on one list and keep to it).
@@ -37,7 +42,7 @@ MAX_PHOTOS = 6
 STORY_MIN_CHARS = 100
 
 
-class Post(db.Model):
+class Post(Model):
     """One documented activity of a library. `status` is draft or published;
     deleting sets `deleted_at`/`deleted_by_id` and keeps the row."""
 
@@ -79,10 +84,10 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
-    library: Mapped["Library"] = relationship()  # noqa: F821
-    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
-    updated_by: Mapped["User | None"] = relationship(foreign_keys=[updated_by_id])  # noqa: F821
-    deleted_by: Mapped["User | None"] = relationship(foreign_keys=[deleted_by_id])  # noqa: F821
+    library: Mapped["Library"] = relationship()
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])
+    updated_by: Mapped["User | None"] = relationship(foreign_keys=[updated_by_id])
+    deleted_by: Mapped["User | None"] = relationship(foreign_keys=[deleted_by_id])
     photos: Mapped[list["PostPhoto"]] = relationship(
         back_populates="post", order_by="PostPhoto.position, PostPhoto.id", cascade="all, delete-orphan")
 
@@ -105,7 +110,7 @@ class Post(db.Model):
                 and (bool(self.photos) or self.story_chars >= STORY_MIN_CHARS))
 
 
-class PostPhoto(db.Model):
+class PostPhoto(Model):
     """A processed photo: a web size and a thumbnail, JPEG, without metadata."""
 
     __tablename__ = "library_post_photo"
@@ -123,7 +128,7 @@ class PostPhoto(db.Model):
     post: Mapped[Post] = relationship(back_populates="photos")
 
 
-class MentorLibrary(db.Model):
+class MentorLibrary(Model):
     """An organizer's change to a mentor's default list: a library added
     (`included`) or taken away (not `included`)."""
 
@@ -136,7 +141,7 @@ class MentorLibrary(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class MentoringNote(db.Model):
+class MentoringNote(Model):
     """What a mentor discussed with a library, and the follow-up (RTL)."""
 
     __tablename__ = "mentoring_note"
@@ -149,10 +154,10 @@ class MentoringNote(db.Model):
     follow_up: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()
 
 
-class LightSettings(db.Model):
+class LightSettings(Model):
     """The organizers' traffic-light thresholds (one row; defaults until saved)."""
 
     __tablename__ = "library_light_settings"

@@ -57,7 +57,7 @@ def _open(data: bytes, name: str) -> Image.Image:
         # Pillow warns, then refuses, past Image.MAX_IMAGE_PIXELS; both are a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(BytesIO(data))
+            image: Image.Image = Image.open(BytesIO(data))
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise Invalid(too_big, {"field": "photos", "file": name}) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):

@@ -53,7 +53,7 @@ def as_csv(report: MonthReport, link_for) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for p in report.posts:
         writer.writerow([_cell(v) for v in (
-            p.activity_date.isoformat(), p.title, p.kind, p.place, p.male, p.female, p.participants,
+            p.activity_date.isoformat() if p.activity_date else "", p.title, p.kind, p.place, p.male, p.female, p.participants,
             p.age_children, p.age_teens, p.age_adults, p.age_elderly, p.partners, len(p.photos),
             "yes" if p.counts_on(report.today) else "no", link_for(p))])
     # With a byte-order mark, spreadsheet programs read UTF-8 correctly.

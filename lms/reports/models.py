@@ -5,10 +5,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, db, utcnow
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """A reminder written to an at-risk participant, and how it went out."""
 
     __tablename__ = "reminder"

@@ -135,5 +135,5 @@ def send_emails(cohort: Cohort, messages: list[Message]) -> int:
 def history(cohort: Cohort, limit: int = 100) -> list[tuple[Reminder, str]]:
     return list(db.session.execute(
         sa.select(Reminder, User.name).join(User, User.id == Reminder.user_id)
-        .where(Reminder.cohort_id == cohort.id).order_by(Reminder.created_at.desc()).limit(limit)))
+        .where(Reminder.cohort_id == cohort.id).order_by(Reminder.created_at.desc()).limit(limit)).tuples())
 

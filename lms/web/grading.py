@@ -16,7 +16,7 @@ from lms.grading.models import Submission, SubmissionFile
 from lms.grading.notifications import mark_read
 from lms.learning.services import get_activity
 from lms.cohorts.services import get_course_for
-from lms.grading.rubric_versions import current_rubric
+from lms.grading.rubric_versions import current_rubric, require_rubric
 from lms.activities import get_activity_type
 from lms.uow import attempt
 from lms.authz import permission_required
@@ -52,7 +52,7 @@ def autosave(course: str, activity: str):
 def compare(course: str, activity: str):
     found = _activity_or_404(course, activity)
     attempts = {s.attempt: s for s in submissions.attempts_of(current_user.id, found.id)}
-    left, right = attempts.get(request.args.get("a", type=int)), attempts.get(request.args.get("b", type=int))
+    left, right = attempts.get(request.args.get("a", 0, type=int)), attempts.get(request.args.get("b", 0, type=int))
     if left is None or right is None:
         abort(404)
     return render_template("grading/compare.html", activity=found, left=left, right=right)
@@ -99,8 +99,8 @@ def grade(submission_id: int):
     conflict = None
     status = 200
     if request.method == "POST":
-        rubric = current_rubric(submission.activity)
-        criteria = {}
+        rubric = require_rubric(submission.activity)
+        criteria: dict[str, float | int | str] = {}
         for criterion in rubric.criteria:
             raw = request.form.get(f"c-{criterion['id']}")
             if raw not in (None, ""):

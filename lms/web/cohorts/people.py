@@ -115,7 +115,7 @@ def enrol(cohort_id: int):
         if unknown:
             flash(_("Nobody has these emails: %(emails)s. Nothing was changed.", emails=", ".join(unknown)), "error")
         else:
-            added = services.enrol(cohort, people, form.role.data)
+            added = services.enrol(cohort, [p for p in people if p is not None], form.role.data)
             flash(_("%(n)s people enrolled.", n=added), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
@@ -178,8 +178,10 @@ def assign_trainer(cohort_id: int):
     if form.validate_on_submit():
         try:
             with attempt():
-                services.assign_trainer(cohort, db.session.get(User, form.trainer.data), form.kind.data,
-                                        form.value.data or "")
+                trainer = db.session.get(User, form.trainer.data)
+                if trainer is None:
+                    raise Invalid(_("Choose a trainer."))
+                services.assign_trainer(cohort, trainer, form.kind.data, form.value.data or "")
         except Invalid as exc:
             flash(exc.message, "error")
         else:
