@@ -37,3 +37,9 @@ class ChangePasswordForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+
+
+class LanguageForm(FlaskForm):
+    """The language switch in the header; `next` is checked by the page."""
+
+    next = StringField(default="")

@@ -90,6 +90,16 @@ def change_password(user: User, current: str | None, new: str) -> None:
 
 # -- invitations and resets ---------------------------------------------------
 
+def update_profile(user: User, *, name: str, language: str, timezone: str) -> None:
+    user.name, user.language, user.timezone = name.strip(), language, timezone
+    db.session.flush()
+
+
+def set_language(user: User, code: str) -> None:
+    user.language = code
+    db.session.flush()
+
+
 def create_invitation(user: User, *, purpose: str = "invite", created_by: User | None = None) -> str:
     """Make a single-use link for `user` to set a password; returns the raw token.
 

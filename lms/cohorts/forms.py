@@ -48,3 +48,22 @@ class TrainerForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.csv or .xlsx)"), validators=[FileRequired()])
+
+
+class ArchiveForm(FlaskForm):
+    restore = StringField(default="")
+
+
+class GroupForm(FlaskForm):
+    group = StringField(default="")  # cut to 100 characters by the service
+
+
+class ChosenParticipantsForm(FlaskForm):
+    """The participants ticked on the at-risk list, and how to remind them."""
+
+    user_id = SelectMultipleField(coerce=int, validate_choice=False)
+    channel = StringField(default="")
+
+
+class ConfirmImportForm(FlaskForm):
+    token = StringField(default="")

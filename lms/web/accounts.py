@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.accounts import services
 from lms.accounts.auth import user_by_email
 from lms.accounts.forms import (
-    ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm, TokenForm,
+    ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm, SetPasswordForm, TokenForm,
 )
 from lms.errors import Invalid
 from lms.extensions import db, limiter
@@ -73,11 +73,13 @@ def logout():
 
 @bp.post("/language/<code>")
 def set_language(code: str):
+    form = LanguageForm()
+    form.validate()
     if code in ("id", "en"):
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.language = code
-    return redirect(_safe_next(request.form.get("next")) or url_for("learning.dashboard"))
+            services.set_language(current_user, code)
+    return redirect(_safe_next(form.next.data) or url_for("learning.dashboard"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -118,9 +120,8 @@ def forgot_password():
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
-        current_user.language = form.language.data
-        current_user.timezone = form.timezone.data
+        services.update_profile(current_user, name=form.name.data, language=form.language.data,
+                                timezone=form.timezone.data)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template(

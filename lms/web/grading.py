@@ -12,6 +12,7 @@ from lms.errors import ServiceError
 from lms.extensions import db
 from lms import storage as uploads
 from lms.grading import grades, policy, services, submissions
+from lms.grading.forms import BulkReleaseForm, grade_form
 from lms.grading.models import Submission, SubmissionFile
 from lms.grading.notifications import mark_read
 from lms.learning.services import get_activity
@@ -84,7 +85,9 @@ def queue():
 @bp.post("/grading/release")
 @permission_required("grading.grade")
 def bulk_release():
-    ids = [int(i) for i in request.form.getlist("submission") if i.isdigit()]
+    form = BulkReleaseForm()
+    form.validate()
+    ids = list(form.submission.data or [])
     count = grades.release_many(current_user, ids)
     flash(_("%(n)s grades released.", n=count), "success")
     return redirect(url_for("grading.queue", status="graded"))
@@ -100,23 +103,16 @@ def grade(submission_id: int):
     status = 200
     if request.method == "POST":
         rubric = require_rubric(submission.activity)
-        criteria: dict[str, float | int | str] = {}
-        for criterion in rubric.criteria:
-            raw = request.form.get(f"c-{criterion['id']}")
-            if raw not in (None, ""):
-                try:
-                    criteria[criterion["id"]] = float(raw) if "." in raw else int(raw)
-                except ValueError:
-                    criteria[criterion["id"]] = raw
-        comments = {c["id"]: request.form.get(f"comment-{c['id']}", "") for c in rubric.criteria}
+        form = grade_form(rubric.criteria)
+        form.validate()
         try:
             with attempt():
-                grades.grade_submission(current_user, submission.id, version=request.form.get("version", type=int),
-                                        criteria=criteria, comments=comments,
-                                        feedback=request.form.get("feedback", ""),
-                                        outcome=request.form.get("outcome", "save"))
+                grades.grade_submission(current_user, submission.id, version=form.version.data,
+                                        criteria=form.criteria(rubric.criteria), comments=form.comments(rubric.criteria),
+                                        feedback=form.feedback.data or "",
+                                        outcome=form.outcome.data or "save")
                 flash(_("Grade saved."), "success")
-                if request.form.get("then") == "next":
+                if form.then.data == "next":
                     following = services.next_in_queue(current_user, submission)
                     if following is not None:
                         return redirect(url_for("grading.grade", submission_id=following.id))

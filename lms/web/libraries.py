@@ -16,6 +16,7 @@ from lms.accounts.models import PARTICIPANT_TYPES, Library, User
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.libraries import mentoring, photos, policy, ranking, reports, services
+from lms.libraries.forms import LightSettingsForm, MentoringNoteForm, MentorListForm
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, PostPhoto
 from lms.uow import attempt
 from lms.authz import permission_required
@@ -245,15 +246,12 @@ def library_mentoring(library_id: int):
         abort(404)
     status = 200
     if request.method == "POST":
-        try:
-            raw = request.form.get("visit_date", "").strip()
-            visit = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            visit = None
+        note = MentoringNoteForm()
+        note.validate()  # a date that does not parse is None; add_note says what is missing
         try:
             with attempt():
-                mentoring.add_note(current_user, found, visit, request.form.get("discussed", ""),
-                                   request.form.get("follow_up", ""))
+                mentoring.add_note(current_user, found, note.visit_date.data, note.discussed.data or "",
+                                   note.follow_up.data or "")
                 flash(_("The note is saved."), "success")
                 return redirect(url_for("libraries.library_mentoring", library_id=found.id))
         except ServiceError as exc:
@@ -284,8 +282,9 @@ def mentor(user_id: int):
     if request.method == "POST":
         try:
             with attempt():
-                mentoring.set_mentored(current_user, person, request.form.get("library", 0, type=int),
-                                       request.form.get("action") == "add")
+                change = MentorListForm()
+                change.validate()
+                mentoring.set_mentored(current_user, person, change.library.data or 0, change.action.data == "add")
                 flash(_("The list is saved."), "success")
         except ServiceError as exc:
             flash(exc.message, "error")
@@ -305,8 +304,9 @@ def settings():
     if request.method == "POST":
         try:
             with attempt():
-                mentoring.save_settings(current_user, request.form.get("green_min", type=int),
-                                        request.form.get("yellow_min", type=int))
+                thresholds = LightSettingsForm()
+                thresholds.validate()
+                mentoring.save_settings(current_user, thresholds.green_min.data, thresholds.yellow_min.data)
                 flash(_("The thresholds are saved."), "success")
                 return redirect(url_for("libraries.settings"))
         except ServiceError as exc:

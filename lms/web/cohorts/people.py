@@ -10,7 +10,7 @@ from lms.accounts import services as accounts
 from lms.accounts.auth import user_by_email
 from lms.accounts.models import User
 from lms.cohorts import services
-from lms.cohorts.forms import CohortForm, EnrolForm, PersonForm, TrainerForm
+from lms.cohorts.forms import ArchiveForm, CohortForm, EnrolForm, GroupForm, PersonForm, TrainerForm
 from lms.coursepacks.models import Course
 from lms.errors import Invalid
 from lms.extensions import db
@@ -83,7 +83,9 @@ def edit(cohort_id: int):
 @permission_required("cohorts.manage")
 def archive(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
-    restore = request.form.get("restore") == "1"
+    form = ArchiveForm()
+    form.validate()
+    restore = form.restore.data == "1"
     services.set_archived(cohort, not restore)
     flash(_("Cohort restored.") if restore else _("Cohort archived."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -204,7 +206,9 @@ def remove_scope(cohort_id: int, scope_id: int):
 @permission_required("cohorts.manage")
 def set_group(cohort_id: int, user_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
-    services.set_group(cohort, user_id, request.form.get("group", ""))
+    form = GroupForm()
+    form.validate()
+    services.set_group(cohort, user_id, form.group.data or "")
     flash(_("Group saved."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainees"))
 

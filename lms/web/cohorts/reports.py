@@ -15,7 +15,7 @@ from lms.accounts import services as accounts
 from lms.accounts.models import PARTICIPANT_TYPES
 from lms.cohorts import importing, services
 from lms.reports import charts, completion, exports, reminders
-from lms.cohorts.forms import ImportForm
+from lms.cohorts.forms import ChosenParticipantsForm, ConfirmImportForm, ImportForm
 from lms.web.cohorts.blueprint import bp
 from lms.errors import Invalid, NotFound
 from lms.extensions import db
@@ -145,7 +145,9 @@ def import_participants(cohort_id: int):
 @permission_required("cohorts.manage")
 def confirm_import(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
-    token = request.form.get("token", "")
+    confirm = ConfirmImportForm()
+    confirm.validate()
+    token = confirm.token.data or ""
     pending = _load_pending(cohort.id, token)
     if pending is None:
         flash(_("This preview has expired. Please upload the file again."), "error")
@@ -180,8 +182,14 @@ def import_template(fmt: str):
 
 # -- reminders -------------------------------------------------------------------------
 
+def _chosen() -> ChosenParticipantsForm:
+    form = ChosenParticipantsForm()
+    form.validate()
+    return form
+
+
 def _chosen_ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("user_id") if v.isdigit()]
+    return list(_chosen().user_id.data or [])
 
 
 @bp.post("/<int:cohort_id>/reminders/compose")
@@ -202,7 +210,8 @@ def compose_reminders(cohort_id: int):
 @permission_required("cohorts.manage")
 def send_reminders(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
-    ids, channel = _chosen_ids(), request.form.get("channel", "")
+    chosen = _chosen()
+    ids, channel = list(chosen.user_id.data or []), chosen.channel.data or ""
     messages = reminders.compose(completion.compute(cohort, user_ids=ids), ids)
     try:
         count = reminders.record(cohort, messages, channel, current_user)
