@@ -7,6 +7,7 @@ exports through the Flask test client. Prints the median of each and the
 number of SQL queries. Run: `make bench` or `.venv/bin/python bench/dashboard.py
 [--participants N] [--runs R]`. Results go to docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,33 +39,45 @@ def main() -> None:
     from lms import create_app
     from lms.extensions import db
 
-    app = create_app({
-        "LMS_ENV": "testing", "TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": args.database or f"sqlite:///{workdir}/bench.sqlite3", "LMS_COURSE_PATHS": "",
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "LMS_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": args.database or f"sqlite:///{workdir}/bench.sqlite3",
+            "LMS_COURSE_PATHS": "",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
         from bench.generate import populate
         from lms.accounts import services as accounts
-        from lms.reports import completion
         from lms.cohorts import services as cohorts
         from lms.coursepacks.models import Course
         from lms.coursepacks.services import check_packs
         from lms.coursepacks.source import discover
         from lms.coursepacks.sync import sync_packs
         from lms.learning.models import Progress
+        from lms.reports import completion
 
         packs, problems = check_packs(discover(ROOT / "courses", "", []))
         assert not problems, problems
         sync_packs(packs)
         courses = list(db.session.scalars(sa.select(Course).order_by(Course.order)))
-        cohort = cohorts.create_cohort(name="Bench", start_date=date(2019, 10, 28), end_date=date(2019, 10, 31),
-                                       milestone_title="Peer Learning Meeting Nasional",
-                                       milestone_date=date(2019, 12, 3), courses=courses)
-        organizer = accounts.create_user(name="Panitia", email="panitia@bench.example.org", role="organizer",
-                                         password="bench-password")
+        cohort = cohorts.create_cohort(
+            name="Bench",
+            start_date=date(2019, 10, 28),
+            end_date=date(2019, 10, 31),
+            milestone_title="Peer Learning Meeting Nasional",
+            milestone_date=date(2019, 12, 3),
+            courses=courses,
+        )
+        organizer = accounts.create_user(
+            name="Panitia", email="panitia@bench.example.org", role="organizer", password="bench-password"
+        )
         trainer = accounts.create_user(name="Pelatih", email="pelatih@bench.example.org", role="trainer")
         cohorts.enrol(cohort, [trainer], "trainer")
         started = time.perf_counter()
@@ -77,8 +90,10 @@ def main() -> None:
         built = time.perf_counter() - started
         rows = db.session.scalar(sa.select(sa.func.count()).select_from(Progress))
         result = completion.compute(cohort)
-        print(f"built {args.participants} participants, {rows} progress rows in {built:.1f} s; "
-              f"{result.completed} complete, {len(result.at_risk())} at risk, backlog {result.grading_backlog}")
+        print(
+            f"built {args.participants} participants, {rows} progress rows in {built:.1f} s; "
+            f"{result.completed} complete, {len(result.at_risk())} at risk, backlog {result.grading_backlog}"
+        )
 
         def timed(fn, runs=args.runs):
             times, queries = [], []
@@ -86,7 +101,7 @@ def main() -> None:
                 db.session.expire_all()
                 statements = []
 
-                def listener(*a, **k):
+                def listener(*a, statements=statements, **k):
                     statements.append(1)
 
                 sa.event.listen(db.engine, "before_cursor_execute", listener)
@@ -105,6 +120,7 @@ def main() -> None:
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
                 response.get_data()
+
             return fetch
 
         cid = cohort.id
@@ -112,7 +128,10 @@ def main() -> None:
             ("completion.compute() (service)", lambda: completion.compute(cohort)),
             ("compute() + as_json() (API body)", lambda: completion.compute(cohort).as_json()),
             ("GET dashboard page", page(f"/cohorts/{cid}/dashboard")),
-            ("GET dashboard, filtered + sorted, page 3", page(f"/cohorts/{cid}/dashboard?status=incomplete&sort=score&page=3")),
+            (
+                "GET dashboard, filtered + sorted, page 3",
+                page(f"/cohorts/{cid}/dashboard?status=incomplete&sort=score&page=3"),
+            ),
             ("GET at-risk page", page(f"/cohorts/{cid}/at-risk")),
             ("GET /api/v1/cohorts/{id}/completion", None),
             ("export completion CSV", page(f"/cohorts/{cid}/export/completion.csv")),
@@ -130,7 +149,7 @@ def main() -> None:
             assert response.status_code == 200
             response.get_data()
 
-        print(f"\n| what | median s | min s | max s | SQL queries |\n| --- | --- | --- | --- | --- |")
+        print("\n| what | median s | min s | max s | SQL queries |\n| --- | --- | --- | --- | --- |")
         for label, fn in cases:
             fn = fn or api
             fn()  # warm

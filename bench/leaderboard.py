@@ -9,6 +9,7 @@ them with a photo row; everything is written with bulk inserts. The database
 is emptied first: never point --database at real data. Prints a Markdown table
 for docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 
 from lms import create_app  # noqa: E402
-from lms.accounts.models import Library, User  # noqa: E402
+from lms.accounts.models import Library  # noqa: E402
 from lms.extensions import db, utcnow  # noqa: E402
 from lms.libraries.models import Post, PostPhoto  # noqa: E402
 
@@ -36,9 +37,20 @@ YEAR_START = date(2018, 12, 1)
 def populate(count: int, start: int, rng: random.Random) -> int:
     """`count` more village libraries with a year of posts; returns the posts written."""
     now = utcnow()
-    db.session.execute(sa.insert(Library), [
-        {"name": f"Perpustakaan Desa B{n:05d}", "village": f"Desa {n}", "regency": f"Kabupaten {n % 400}",
-         "province": f"Provinsi {n % 34}", "kind": "village", "created_at": now} for n in range(start, start + count)])
+    db.session.execute(
+        sa.insert(Library),
+        [
+            {
+                "name": f"Perpustakaan Desa B{n:05d}",
+                "village": f"Desa {n}",
+                "regency": f"Kabupaten {n % 400}",
+                "province": f"Provinsi {n % 34}",
+                "kind": "village",
+                "created_at": now,
+            }
+            for n in range(start, start + count)
+        ],
+    )
     ids = list(db.session.scalars(sa.select(Library.id).order_by(Library.id.desc()).limit(count)))
     posts = []
     for library_id in ids:
@@ -47,18 +59,43 @@ def populate(count: int, start: int, rng: random.Random) -> int:
             day = YEAR_START + timedelta(days=rng.randrange(365))
             title = rng.choice(["Kelas membaca", "Pelatihan keripik", "Musyawarah desa", "Lomba mewarnai"])
             story = "x" * 120 if rng.random() < 0.7 else "pendek"
-            posts.append({"library_id": library_id, "status": "published", "title": title,
-                          "title_key": title.lower(), "activity_date": day, "kind": "reading",
-                          "story": story, "story_chars": len(story), "male": 5, "female": 9,
-                          "created_at": now, "updated_at": now})
+            posts.append(
+                {
+                    "library_id": library_id,
+                    "status": "published",
+                    "title": title,
+                    "title_key": title.lower(),
+                    "activity_date": day,
+                    "kind": "reading",
+                    "story": story,
+                    "story_chars": len(story),
+                    "male": 5,
+                    "female": 9,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     for chunk in range(0, len(posts), 5000):
-        db.session.execute(sa.insert(Post), posts[chunk:chunk + 5000])
-    with_photo = [pid for pid in db.session.scalars(sa.select(Post.id).where(Post.library_id.in_(ids)))
-                  if rng.random() < 0.33]
+        db.session.execute(sa.insert(Post), posts[chunk : chunk + 5000])
+    with_photo = [
+        pid for pid in db.session.scalars(sa.select(Post.id).where(Post.library_id.in_(ids))) if rng.random() < 0.33
+    ]
     for chunk in range(0, len(with_photo), 5000):
-        db.session.execute(sa.insert(PostPhoto), [
-            {"post_id": pid, "stored_name": f"b{pid}.jpg", "thumb_name": f"b{pid}-t.jpg", "width": 1, "height": 1,
-             "size": 1, "created_at": now} for pid in with_photo[chunk:chunk + 5000]])
+        db.session.execute(
+            sa.insert(PostPhoto),
+            [
+                {
+                    "post_id": pid,
+                    "stored_name": f"b{pid}.jpg",
+                    "thumb_name": f"b{pid}-t.jpg",
+                    "width": 1,
+                    "height": 1,
+                    "size": 1,
+                    "created_at": now,
+                }
+                for pid in with_photo[chunk : chunk + 5000]
+            ],
+        )
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # What autovacuum does soon after a large load; without it the planner
@@ -96,9 +133,16 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="lentera-bench-"))
     url = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    app = create_app({"LMS_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                      "LMS_UPLOAD_FOLDER": str(workdir / "uploads")})
+    app = create_app(
+        {
+            "LMS_ENV": "testing",
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "LMS_UPLOAD_FOLDER": str(workdir / "uploads"),
+        }
+    )
     rng = random.Random(2019)
     rows = []
     with app.app_context():
@@ -106,8 +150,9 @@ def main() -> None:
         db.create_all()
         from lms.accounts.services import create_api_token, create_user
 
-        organizer = create_user(name="Bench", email="bench@example.org", role="organizer", password=PASSWORD,
-                                language="en")
+        organizer = create_user(
+            name="Bench", email="bench@example.org", role="organizer", password=PASSWORD, language="en"
+        )
         _token, raw = create_api_token(organizer, "bench")
         db.session.commit()
         headers = {"Authorization": f"Bearer {raw}"}
@@ -130,8 +175,10 @@ def main() -> None:
             db.drop_all()
     dialect = url.split(":", 1)[0].split("+")[0]
     print(f"\n{dialect}: median ms (SQL statements) per request\n")
-    print("| libraries | posts in a year | leaderboard page, a year | API, a year | API, a year, one province "
-          "| API, five weeks | lights of all libraries | feed, filtered |")
+    print(
+        "| libraries | posts in a year | leaderboard page, a year | API, a year | API, a year, one province "
+        "| API, five weeks | lights of all libraries | feed, filtered |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size, count, *cells in rows:
         print(f"| {size} | {count} | " + " | ".join(f"{ms:.0f} ({queries})" for ms, queries in cells) + " |")

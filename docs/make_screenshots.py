@@ -3,6 +3,7 @@
 Usage: start Lentera with the demo data (`make run`), then
     .venv/bin/python docs/make_screenshots.py [BASE_URL]
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,8 +14,15 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
 OUT = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGES = [
     ("login", None, "/login"),
     ("dashboard", "trainee@example.org", "/"),
@@ -39,13 +47,16 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for width in (360, 1280):
             for name, email, path in PAGES:
-                context = browser.new_context(viewport={"width": width, "height": 800 if width > 400 else 740},
-                                              locale="id-ID")
+                context = browser.new_context(
+                    viewport={"width": width, "height": 800 if width > 400 else 740}, locale="id-ID"
+                )
                 page = context.new_page()
                 if email:
                     sign_in(page, email)
                 page.goto(BASE + path)
-                page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=width > 400 and name != "grading-queue")
+                page.screenshot(
+                    path=str(OUT / f"{name}-{width}.png"), full_page=width > 400 and name != "grading-queue"
+                )
                 context.close()
         browser.close()
     print(f"screenshots written to {OUT}")

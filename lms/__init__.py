@@ -3,6 +3,7 @@
 `create_app` wires the layers together (docs/architecture.md): the root package
 is the only module that may import every area.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,8 @@ from typing import Any
 from flask import Flask
 
 from lms import models
-from lms.accounts.auth import init_login
 from lms.accounts import policy as accounts_policy
+from lms.accounts.auth import init_login
 from lms.accounts.cli import tokens_cli, users_cli
 from lms.activities import load_activity_types
 from lms.api import bp as api_bp
@@ -22,12 +23,12 @@ from lms.cohorts import policy as cohorts_policy
 from lms.config import load_config
 from lms.coursepacks.cli import courses_cli
 from lms.demo import demo_command
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.grading import policy as grading_policy
 from lms.grading import rubric_versions
-from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.http import init_web
-from lms.libraries import policy as libraries_policy
 from lms.i18n import select_locale, select_timezone
+from lms.libraries import policy as libraries_policy
 from lms.uow import init_unit_of_work
 from lms.web import register_blueprints
 
@@ -54,8 +55,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
-                   default_translation_directories="translations")
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories="translations",
+    )
     init_login(app, login_manager)
     load_activity_types()
     init_unit_of_work(app)

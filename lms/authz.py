@@ -5,6 +5,7 @@ A rule is `rule(user, obj) -> bool` for a signed-in user; anonymous visitors
 are refused before any rule runs. Lists are not filtered with rules one row at
 a time: each policy also offers a scoped query (`visible_...`) for them.
 """
+
 from __future__ import annotations
 
 import functools

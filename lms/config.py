@@ -7,12 +7,14 @@
 
 Nothing is read at import time: `load_config` runs inside `create_app`.
 """
+
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask
 
@@ -101,9 +103,7 @@ def _finish(app: Flask) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     env = app.config["LMS_ENV"]
     if env not in {"development", "production", "testing"}:
-        raise ConfigurationError(
-            f"LMS_ENV must be development, production or testing, not {env!r}."
-        )
+        raise ConfigurationError(f"LMS_ENV must be development, production or testing, not {env!r}.")
     app.config["TESTING"] = app.config.get("TESTING") or env == "testing"
     if not app.config.get("SECRET_KEY"):
         if env == "production":

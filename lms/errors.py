@@ -1,5 +1,6 @@
 """Errors that services raise; pages and the API turn them into responses with
 the status and code of api.md."""
+
 from __future__ import annotations
 
 from typing import Any

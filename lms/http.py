@@ -1,10 +1,11 @@
 """Cross-cutting web concerns: security headers, error pages, template helpers."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -51,9 +52,17 @@ def error_response(status: int, code: str, message: str, details=None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-         429: "too_many_requests"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+}
 
 
 def _http_error(exc: HTTPException):
@@ -85,7 +94,9 @@ def _unexpected_error(exc: Exception):
     current_app.logger.exception("Unhandled error on %s", request.path)
     if current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise exc
-    return error_response(500, "server_error", _("Something went wrong on our side. Your data is safe; please try again."))
+    return error_response(
+        500, "server_error", _("Something went wrong on our side. Your data is safe; please try again.")
+    )
 
 
 def _localdate(value: date | datetime | None, fmt: str = "medium") -> str:
@@ -111,6 +122,4 @@ def format_score(value: float | None) -> str:
 
 
 def _template_globals():
-    from flask_babel import get_locale
-
     return {"current_locale": str(get_locale() or "id")}

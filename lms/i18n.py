@@ -1,4 +1,5 @@
 """Language and time zone of the person reading the page."""
+
 from __future__ import annotations
 
 from flask import has_request_context, request, session

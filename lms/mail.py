@@ -1,5 +1,6 @@
 """Mail, sent only when SMTP is configured and only after the commit of the
 unit of work that asked for it (a rolled-back request sends nothing)."""
+
 from __future__ import annotations
 
 import smtplib

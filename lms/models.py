@@ -1,4 +1,5 @@
 """Imports every model module so that the metadata is complete (Alembic, tests)."""
+
 from lms.accounts import models as accounts_models
 from lms.certificates import models as certificates_models
 from lms.cohorts import models as cohorts_models
@@ -8,5 +9,13 @@ from lms.learning import models as learning_models
 from lms.libraries import models as libraries_models
 from lms.reports import models as reports_models
 
-MODEL_MODULES = (accounts_models, certificates_models, cohorts_models, coursepacks_models, grading_models,
-                 learning_models, libraries_models, reports_models)
+MODEL_MODULES = (
+    accounts_models,
+    certificates_models,
+    cohorts_models,
+    coursepacks_models,
+    grading_models,
+    learning_models,
+    libraries_models,
+    reports_models,
+)

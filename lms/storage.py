@@ -1,5 +1,6 @@
 """Attachments: checked by content, not only by name; stored under generated
 names in the upload folder; never trusted as what they claim to be."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,14 @@ from werkzeug.datastructures import FileStorage
 from lms.errors import Invalid, TooLarge
 
 CONTENT_TYPES = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "video/mp4",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "mp4": "video/mp4",
 }
 
 
@@ -79,21 +85,36 @@ def check_files(files: list[FileStorage], allowed: list[str], max_file_mb: int |
         if not allowed:
             raise Invalid(_("This assignment takes text only, no attachments."), {"field": "files"})
         if extension not in allowed:
-            raise Invalid(_("%(name)s: this file type is not accepted here (accepted: %(types)s).",
-                            name=name, types=", ".join(allowed)), {"field": "files", "file": name})
+            raise Invalid(
+                _(
+                    "%(name)s: this file type is not accepted here (accepted: %(types)s).",
+                    name=name,
+                    types=", ".join(allowed),
+                ),
+                {"field": "files", "file": name},
+            )
         data = storage.read(per_file + 1)
         if len(data) > per_file:
-            raise TooLarge(_("%(name)s is larger than %(mb)s MB.", name=name, mb=per_file // (1024 * 1024)),
-                           {"field": "files", "file": name})
+            raise TooLarge(
+                _("%(name)s is larger than %(mb)s MB.", name=name, mb=per_file // (1024 * 1024)),
+                {"field": "files", "file": name},
+            )
         if not data or not SIGNATURES[extension](data):
-            raise Invalid(_("%(name)s is not really a %(ext)s file (its content does not match its name).",
-                            name=name, ext=extension.upper()), {"field": "files", "file": name})
+            raise Invalid(
+                _(
+                    "%(name)s is not really a %(ext)s file (its content does not match its name).",
+                    name=name,
+                    ext=extension.upper(),
+                ),
+                {"field": "files", "file": name},
+            )
         total += len(data)
         checked.append(CheckedFile(name, extension, CONTENT_TYPES[extension], data))
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if total > limit:
-        raise TooLarge(_("The attachments together are larger than %(mb)s MB.", mb=limit // (1024 * 1024)),
-                       {"field": "files"})
+        raise TooLarge(
+            _("The attachments together are larger than %(mb)s MB.", mb=limit // (1024 * 1024)), {"field": "files"}
+        )
     return checked
 
 

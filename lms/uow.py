@@ -11,6 +11,7 @@ its error shown) wraps the service call in `attempt()`: a savepoint that is
 rolled back when the service raises, so nothing the failed call flushed is
 committed with the rest of the request.
 """
+
 from __future__ import annotations
 
 import functools

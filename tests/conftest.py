@@ -1,5 +1,6 @@
 """Fixtures: an app on SQLite (or on PostgreSQL when TEST_DATABASE_URL is set),
 a client, factories for people and cohorts, a login helper, a query counter."""
+
 from __future__ import annotations
 
 import contextvars
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from flask.testing import FlaskClient
 
 from lms import create_app
@@ -86,23 +86,38 @@ def runner(app):
 
 # -- factories ---------------------------------------------------------------
 
+
 @pytest.fixture
 def make_user(app):
     from lms.accounts import services
 
     counter = {"n": 0}
 
-    def factory(role: str = "trainee", *, email: str | None = None, name: str | None = None,
-                participant_type: str | None = "__default__", library=None, **extra):
+    def factory(
+        role: str = "trainee",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        participant_type: str | None = "__default__",
+        library=None,
+        **extra,
+    ):
         counter["n"] += 1
         if participant_type == "__default__":
             participant_type = "village_library_manager" if role == "trainee" else None
         if library is None and role == "trainee":
             library = services.find_or_create_library(
-                f"Perpustakaan Desa Uji {counter['n']}", village="Uji", regency="Soppeng", province="Sulawesi Selatan")
+                f"Perpustakaan Desa Uji {counter['n']}", village="Uji", regency="Soppeng", province="Sulawesi Selatan"
+            )
         user = services.create_user(
-            name=name or f"{role.title()} {counter['n']}", email=email or f"{role}{counter['n']}@example.org",
-            role=role, password=PASSWORD, participant_type=participant_type, library=library, **extra)
+            name=name or f"{role.title()} {counter['n']}",
+            email=email or f"{role}{counter['n']}@example.org",
+            role=role,
+            password=PASSWORD,
+            participant_type=participant_type,
+            library=library,
+            **extra,
+        )
         db.session.commit()
         return user
 
@@ -141,14 +156,20 @@ def real_courses(app):
 def make_cohort(app):
     from lms.cohorts import services
 
-    def factory(courses, trainees=(), trainers=(), *, name: str = "Angkatan Uji", start=date(2019, 10, 28),
-                milestone=None):
+    def factory(
+        courses, trainees=(), trainers=(), *, name: str = "Angkatan Uji", start=date(2019, 10, 28), milestone=None
+    ):
         from datetime import timedelta
 
         milestone = milestone or start + timedelta(days=36)
-        cohort = services.create_cohort(name=name, start_date=start, end_date=start + timedelta(days=3),
-                                        milestone_title="Peer Learning Meeting Nasional",
-                                        milestone_date=milestone, courses=list(courses))
+        cohort = services.create_cohort(
+            name=name,
+            start_date=start,
+            end_date=start + timedelta(days=3),
+            milestone_title="Peer Learning Meeting Nasional",
+            milestone_date=milestone,
+            courses=list(courses),
+        )
         services.enrol(cohort, list(trainees), "trainee")
         services.enrol(cohort, list(trainers), "trainer")
         db.session.commit()

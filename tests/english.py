@@ -1,5 +1,6 @@
 """Import `make_user` from here in a test module whose assertions read English:
 the people it makes read the interface in English."""
+
 import pytest
 
 

@@ -1,5 +1,6 @@
 """A small real SMTP server on localhost for the tests: it speaks enough of
 RFC 5321 for smtplib (EHLO, MAIL, RCPT, DATA, QUIT) and keeps what it receives."""
+
 from __future__ import annotations
 
 import socketserver

@@ -1,4 +1,5 @@
 """Sign-in, sign-out, rate limiting, invitations, CSRF, profile and tokens."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -120,10 +121,19 @@ def test_new_invitation_replaces_older_one(client, app):
 def test_organizer_makes_invitation_link(client, make_user):
     organizer = make_user("organizer")
     login(client, organizer)
-    page = client.post("/cohorts/people/new", data={
-        "name": "Nur Hasanah", "email": "nur@example.org", "role": "trainee",
-        "participant_type": "village_library_manager", "library": "Perpustakaan Desa Sukamaju",
-        "village": "Sukamaju", "regency": "Bone", "province": "Sulawesi Selatan"})
+    page = client.post(
+        "/cohorts/people/new",
+        data={
+            "name": "Nur Hasanah",
+            "email": "nur@example.org",
+            "role": "trainee",
+            "participant_type": "village_library_manager",
+            "library": "Perpustakaan Desa Sukamaju",
+            "village": "Sukamaju",
+            "regency": "Bone",
+            "province": "Sulawesi Selatan",
+        },
+    )
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "/invite/" in text
     from lms.accounts.auth import user_by_email
@@ -142,8 +152,10 @@ def test_password_change_signs_out_other_sessions(app, make_user):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, user)
     login(laptop, user)
-    response = laptop.post("/profile/password", data={
-        "pw-current_password": PASSWORD, "pw-password": "brand-new-pass", "pw-confirm": "brand-new-pass"})
+    response = laptop.post(
+        "/profile/password",
+        data={"pw-current_password": PASSWORD, "pw-password": "brand-new-pass", "pw-confirm": "brand-new-pass"},
+    )
     assert response.status_code == 302
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302

@@ -1,9 +1,8 @@
 """API v1: authentication, errors, the OpenAPI document, catalogue and progress."""
+
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from lms.accounts import services
 from lms.extensions import db
@@ -114,7 +113,7 @@ def _flask_routes(app) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1") :])
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((path, method.lower()))
     return routes
@@ -133,8 +132,9 @@ def test_errors_have_the_documented_shape(client, make_user, api_token):
 
 
 def test_token_use_is_recorded_without_a_write_per_request(client, make_user, api_token):
-    from lms.accounts.models import ApiToken
     import sqlalchemy as sa
+
+    from lms.accounts.models import ApiToken
 
     headers = api_token(make_user())
     client.get("/api/v1/me", headers=headers)

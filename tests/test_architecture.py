@@ -1,4 +1,5 @@
 """The seams of docs/architecture.md, checked on the source itself."""
+
 from __future__ import annotations
 
 import ast
@@ -24,8 +25,12 @@ def test_only_the_unit_of_work_commits_or_rolls_back():
         if path == UNIT_OF_WORK:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in ("commit", "rollback") and not node.args:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("commit", "rollback")
+                and not node.args
+            ):
                 offenders.append(f"{path.relative_to(LMS.parent)}:{node.lineno} {node.func.attr}()")
     assert offenders == []
 

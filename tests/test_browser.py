@@ -1,5 +1,6 @@
 """In a real browser (headless Chromium): the draft script keeps what a trainee
 types through a dropped connection and a reload, and the pages fit a phone."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,8 +16,15 @@ from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -72,8 +80,11 @@ def server_draft(user, activity_slug="story"):
     from lms.grading.models import Draft
 
     db.session.expire_all()
-    return db.session.scalar(sa.select(Draft.text).join(Activity, Activity.id == Draft.activity_id)
-                             .where(Draft.user_id == user.id, Activity.slug == activity_slug))
+    return db.session.scalar(
+        sa.select(Draft.text)
+        .join(Activity, Activity.id == Draft.activity_id)
+        .where(Draft.user_id == user.id, Activity.slug == activity_slug)
+    )
 
 
 def test_typed_text_survives_autosave_offline_and_reload(live_server, browser, trainee):
@@ -96,8 +107,7 @@ def test_typed_text_survives_autosave_offline_and_reload(live_server, browser, t
     again = context.new_page()
     again.goto(url)
     wait_for_status(again, "dipulihkan")  # restored from the browser's storage
-    assert again.input_value("textarea[name=text]") == \
-        "Paragraf pertama berita. Paragraf kedua, ditulis tanpa sinyal."
+    assert again.input_value("textarea[name=text]") == "Paragraf pertama berita. Paragraf kedua, ditulis tanpa sinyal."
     wait_for_status(again, "Draf tersimpan")
     assert server_draft(trainee) == "Paragraf pertama berita. Paragraf kedua, ditulis tanpa sinyal."
     context.close()
@@ -122,13 +132,21 @@ def test_pages_fit_a_phone(live_server, browser, trainee):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     sign_in(page, live_server, trainee.email)
-    for path in ("/", "/courses/toy-writing", "/courses/toy-writing/intro", "/courses/toy-writing/story",
-                 "/courses/toy-writing/post-test", "/profile"):
+    for path in (
+        "/",
+        "/courses/toy-writing",
+        "/courses/toy-writing/intro",
+        "/courses/toy-writing/story",
+        "/courses/toy-writing/post-test",
+        "/profile",
+    ):
         page.goto(live_server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
-        wide = page.evaluate("Array.from(document.querySelectorAll('*'))"
-                             ".filter(e => e.getBoundingClientRect().right > 361)"
-                             ".map(e => e.tagName + '.' + e.className).slice(0, 5)")
+        wide = page.evaluate(
+            "Array.from(document.querySelectorAll('*'))"
+            ".filter(e => e.getBoundingClientRect().right > 361)"
+            ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+        )
         assert width <= 360, (path, width, wide)
     context.close()
 
@@ -154,8 +172,8 @@ def test_quiz_shows_one_question_at_a_time_on_a_phone(live_server, browser, trai
 def test_grading_with_keys_shows_the_total_live(live_server, browser, trainee, make_user, make_cohort):
     from lms.cohorts.models import Cohort
     from lms.cohorts.services import enrol
-    from lms.grading import submissions
     from lms.coursepacks.models import Activity
+    from lms.grading import submissions
 
     trainer = make_user("trainer")
     enrol(db.session.scalar(sa.select(Cohort)), [trainer], "trainer")

@@ -1,9 +1,10 @@
 """Certificates: issued on completion, read back from the PDF, verified in public,
 revoked."""
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from lms.extensions import db
 from tests.conftest import login as first_login
 from tests.english import make_user  # noqa: F401  (people who read English)
+
 
 def login(client, user):
     """Sign out whoever is signed in, then sign in as `user`."""
@@ -30,7 +32,7 @@ def complete_course(person, course, trainer):
     acts = {a.slug: a for a in course.current_activities}
     submit_attempt(acts["pre-test"], person, {"where": [1], "who": [2]})
     record_progress(person.id, acts["intro"].id, status="completed", completed=True)
-    submission = submissions.submit(person, acts["story"], "Berita", now=datetime(2019, 10, 29, tzinfo=timezone.utc))
+    submission = submissions.submit(person, acts["story"], "Berita", now=datetime(2019, 10, 29, tzinfo=UTC))
     grades.grade_submission(trainer, submission.id, version=submission.version, criteria=FULL, outcome="release")
     submit_attempt(acts["post-test"], person, {"when": [2], "many": [0, 2]})
     db.session.commit()

@@ -1,13 +1,14 @@
 """A cohort of 210 from a spreadsheet to the milestone: import, progress through
 the real services, and the dashboard, the at-risk list, the API and both
 exports checked against a computation of the test's own."""
+
 from __future__ import annotations
 
 import csv
 import io
 import random
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -17,10 +18,16 @@ from lms.extensions import db
 from tests.conftest import TEST_PACKS, login, sync_packs
 from tests.english import make_user  # noqa: F401  (people who read English)
 
-SUBMIT_AT = datetime(2019, 10, 29, 9, tzinfo=timezone.utc)
+SUBMIT_AT = datetime(2019, 10, 29, 9, tzinfo=UTC)
 PROVINCES = ["Sulawesi Selatan", "Lampung", "Kepulauan Bangka Belitung", "Maluku Utara", "Jawa Timur"]
-TYPES = ["village_library_manager", "Pengelola Perpustakaan Desa", "district_facilitator",
-         "FASILITATOR PROVINSI", "tim sinergi kabupaten", "provincial_synergy_team"]
+TYPES = [
+    "village_library_manager",
+    "Pengelola Perpustakaan Desa",
+    "district_facilitator",
+    "FASILITATOR PROVINSI",
+    "tim sinergi kabupaten",
+    "provincial_synergy_team",
+]
 
 
 @pytest.fixture
@@ -31,22 +38,35 @@ def two_modules(app, tmp_path):
     copy = tmp_path / "toy-speaking"
     shutil.copytree(TEST_PACKS / "toy-writing", copy)
     toml = (copy / "course.toml").read_text()
-    toml = toml.replace('slug = "toy-writing"', 'slug = "toy-speaking"').replace(
-        'title = "Toy writing"', 'title = "Toy speaking"').replace("order = 1", "order = 2").replace(
-        "hours = 2", "hours = 3")
+    toml = (
+        toml.replace('slug = "toy-writing"', 'slug = "toy-speaking"')
+        .replace('title = "Toy writing"', 'title = "Toy speaking"')
+        .replace("order = 1", "order = 2")
+        .replace("hours = 2", "hours = 3")
+    )
     (copy / "course.toml").write_text(toml)
     sync_packs([TEST_PACKS / "toy-writing", copy])
     return list(db.session.scalars(sa.select(Course).order_by(Course.order)))
 
 
 def participants_csv(count: int, *, bom: bool = True, delimiter: str = ";") -> bytes:
-    lines = [delimiter.join(["name", "email", "role", "participant_type", "province", "regency", "library",
-                             "group"])]
+    lines = [delimiter.join(["name", "email", "role", "participant_type", "province", "regency", "library", "group"])]
     for i in range(count):
         province = PROVINCES[i % len(PROVINCES)]
-        lines.append(delimiter.join([
-            f"Peserta Ke-{i:03d}", f"Peserta{i:03d}@Example.org", "", TYPES[i % len(TYPES)], province,
-            f"Kabupaten {i % 7}", f"Perpustakaan Desa {i % 40}", f"Kelas {'AB'[i % 2]}"]))
+        lines.append(
+            delimiter.join(
+                [
+                    f"Peserta Ke-{i:03d}",
+                    f"Peserta{i:03d}@Example.org",
+                    "",
+                    TYPES[i % len(TYPES)],
+                    province,
+                    f"Kabupaten {i % 7}",
+                    f"Perpustakaan Desa {i % 40}",
+                    f"Kelas {'AB'[i % 2]}",
+                ]
+            )
+        )
     text = "\r\n".join(lines) + "\r\n"
     return (("\ufeff" if bom else "") + text).encode("utf-8")
 
@@ -78,17 +98,21 @@ def drive_progress(cohort, courses, trainer, people):
             if kind == 5 and course.order == 1:
                 pass  # waiting for a grade
             elif kind == 4 and course.order == 1:
-                grades.grade_submission(trainer, submission.id, version=submission.version, criteria=weak,
-                                        outcome="revise")
+                grades.grade_submission(
+                    trainer, submission.id, version=submission.version, criteria=weak, outcome="revise"
+                )
             elif kind == 3 and course.order == 2:
-                grades.grade_submission(trainer, submission.id, version=submission.version, criteria=weak,
-                                        outcome="release")  # failed
+                grades.grade_submission(
+                    trainer, submission.id, version=submission.version, criteria=weak, outcome="release"
+                )  # failed
             elif kind == 2 and course.order == 1:
-                grades.grade_submission(trainer, submission.id, version=submission.version, criteria=full,
-                                        outcome="save")  # graded, not released: still waiting
+                grades.grade_submission(
+                    trainer, submission.id, version=submission.version, criteria=full, outcome="save"
+                )  # graded, not released: still waiting
             else:
-                grades.grade_submission(trainer, submission.id, version=submission.version, criteria=full,
-                                        outcome="release")
+                grades.grade_submission(
+                    trainer, submission.id, version=submission.version, criteria=full, outcome="release"
+                )
             submit_attempt(acts["post-test"], person, wrong if kind == 1 and course.order == 2 else right)
     db.session.commit()
 
@@ -148,8 +172,11 @@ def cohort_of_210(app, client, two_modules, make_user, make_cohort, api_token):
     organizer = make_user("organizer", email="panitia@example.org")
     trainer = make_user("trainer", email="pelatih@example.org", name="Pelatih Satu")
     cohort = make_cohort(two_modules, trainers=[trainer], name="Penguatan Fasilitator 2019")
-    response = client.post(f"/api/v1/cohorts/{cohort.id}/participants", data=participants_csv(210),
-                           headers={**api_token(organizer), "Content-Type": "text/csv"})
+    response = client.post(
+        f"/api/v1/cohorts/{cohort.id}/participants",
+        data=participants_csv(210),
+        headers={**api_token(organizer), "Content-Type": "text/csv"},
+    )
     assert response.status_code == 200, response.get_json()
     report = response.get_json()
     assert (report["created"], report["updated"], report["enrolled"]) == (210, 0, 210)
@@ -197,11 +224,14 @@ def test_import_of_210_then_dashboard_at_risk_api_and_exports_agree(client, coho
     assert body["milestone"] == {"title": "Peer Learning Meeting Nasional", "date": "2019-12-03"}
     assert (body["participants"], body["completed"]) == (210, len(complete))
     assert {c["slug"]: c["completed"] for c in body["by_course"]} == {
-        s: [own[pid][s]["completed"] for pid in own].count(True) for s in ("toy-writing", "toy-speaking")}
+        s: [own[pid][s]["completed"] for pid in own].count(True) for s in ("toy-writing", "toy-speaking")
+    }
     assert {r["province"] for r in body["by_province"]} == set(PROVINCES)
     assert {a["id"]: sorted(a["missing"]) for a in body["at_risk"]} == {
         pid: sorted(s for s, e in entry.items() if not e["completed"])
-        for pid, entry in own.items() if pid not in complete}
+        for pid, entry in own.items()
+        if pid not in complete
+    }
 
     # the pages
     login(client, organizer)
@@ -210,7 +240,9 @@ def test_import_of_210_then_dashboard_at_risk_api_and_exports_agree(client, coho
     html = page.get_data(as_text=True)
     assert f"<strong>{len(complete)}</strong>" in html and "<svg" in html and "seg-completed" in html
     assert "style=" not in html and "<script>" not in html
-    assert client.get(f"/cohorts/{cohort.id}/dashboard?status=incomplete&sort=progress&desc=1&page=2").status_code == 200
+    assert (
+        client.get(f"/cohorts/{cohort.id}/dashboard?status=incomplete&sort=progress&desc=1&page=2").status_code == 200
+    )
     at_risk_page = client.get(f"/cohorts/{cohort.id}/at-risk?blocker=waiting_grade").get_data(as_text=True)
     waiting = [p for p in result.at_risk() if any("waiting_grade" in p.cells[c.id].blockers for c in courses)]
     assert f"{len(waiting)} participants" in at_risk_page
@@ -239,14 +271,20 @@ def test_import_of_210_then_dashboard_at_risk_api_and_exports_agree(client, coho
     # the gradebook: every criterion of the latest graded attempt, as Grade.points
     from lms.grading.models import Grade, Submission
 
-    header, *rows = _csv(client.get(f"/cohorts/{cohort.id}/export/gradebook.csv", ).data)
+    header, *rows = _csv(
+        client.get(
+            f"/cohorts/{cohort.id}/export/gradebook.csv",
+        ).data
+    )
     xlsx = _xlsx(client.get(f"/cohorts/{cohort.id}/export/gradebook.xlsx").data)
     assert xlsx[0] == header
     col = {name: i for i, name in enumerate(header)}
     for criterion in ("judul", "struktur", "bahasa", "ejaan", "foto"):
         assert f"toy-writing/story {criterion}" in col and f"toy-speaking/story {criterion}" in col
-    graded = {(s.user_id, s.activity.course.slug): g for s, g in db.session.execute(
-        sa.select(Submission, Grade).join(Grade, Grade.submission_id == Submission.id))}
+    graded = {
+        (s.user_id, s.activity.course.slug): g
+        for s, g in db.session.execute(sa.select(Submission, Grade).join(Grade, Grade.submission_id == Submission.id))
+    }
     by_id = {int(r[0]): r for r in rows}
     for (user_id, slug), grade in graded.items():
         row = by_id[user_id]
@@ -259,7 +297,7 @@ def test_import_of_210_then_dashboard_at_risk_api_and_exports_agree(client, coho
 
 def test_exports_neutralise_formulas(client, two_modules, make_user, make_cohort):
     organizer = make_user("organizer")
-    trainee = make_user(name="=HYPERLINK(\"http://evil\",\"x\")")
+    trainee = make_user(name='=HYPERLINK("http://evil","x")')
     cohort = make_cohort(two_modules, trainees=[trainee])
     login(client, organizer)
     header, row = _csv(client.get(f"/cohorts/{cohort.id}/export/completion.csv").data)
@@ -273,8 +311,7 @@ def test_exports_neutralise_formulas(client, two_modules, make_user, make_cohort
     assert [safe(v) for v in ("+1", "-2", "@x", "ok", 3, -4.5)] == ["'+1", "'-2", "'@x", "ok", 3, -4.5]
 
 
-def test_trainer_sees_only_their_trainees_on_the_dashboard(client, two_modules, make_user, make_cohort,
-                                                          api_token):
+def test_trainer_sees_only_their_trainees_on_the_dashboard(client, two_modules, make_user, make_cohort, api_token):
     from lms.cohorts import services
 
     trainer = make_user("trainer")

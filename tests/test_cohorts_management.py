@@ -1,14 +1,15 @@
 """Managing a cohort (edit, archive, trainers by province or group), reminders,
 and who may do what: trainees 403, trainers only their cohorts (404), CSRF."""
+
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from lms.extensions import db
 from tests.conftest import login as first_login
-from tests.test_cohorts_certificates import complete_course
 from tests.english import make_user  # noqa: F401  (people who read English)
+from tests.test_cohorts_certificates import complete_course
 
 
 def login(client, user):
@@ -22,8 +23,15 @@ def world(app, toy_course, make_user, make_cohort):
     trainee = make_user(name="Siti Aminah")
     cohort = make_cohort([toy_course], trainees=[trainee], trainers=[trainer])
     other = make_cohort([toy_course], trainers=[outsider], name="Angkatan Lain")
-    return {"organizer": organizer, "trainer": trainer, "outsider": outsider, "trainee": trainee,
-            "cohort": cohort, "other": other, "course": toy_course}
+    return {
+        "organizer": organizer,
+        "trainer": trainer,
+        "outsider": outsider,
+        "trainee": trainee,
+        "cohort": cohort,
+        "other": other,
+        "course": toy_course,
+    }
 
 
 def test_edit_and_archive_a_cohort(client, world):
@@ -33,16 +41,33 @@ def test_edit_and_archive_a_cohort(client, world):
     login(client, world["organizer"])
     form = client.get(f"/cohorts/{cohort.id}/edit").get_data(as_text=True)
     assert "Peer Learning Meeting Nasional" in form
-    response = client.post(f"/cohorts/{cohort.id}/edit", data={
-        "name": "Angkatan Baru", "start_date": "2019-10-28", "end_date": "2019-10-31", "timezone": "Asia/Makassar",
-        "milestone_title": "PLM Nasional", "milestone_date": "2019-12-03", "courses": [world["course"].id],
-        "organisation": "Perpusnas", "signatories": "Dra. Ratna | Ketua Panitia\nHendra"})
+    response = client.post(
+        f"/cohorts/{cohort.id}/edit",
+        data={
+            "name": "Angkatan Baru",
+            "start_date": "2019-10-28",
+            "end_date": "2019-10-31",
+            "timezone": "Asia/Makassar",
+            "milestone_title": "PLM Nasional",
+            "milestone_date": "2019-12-03",
+            "courses": [world["course"].id],
+            "organisation": "Perpusnas",
+            "signatories": "Dra. Ratna | Ketua Panitia\nHendra",
+        },
+    )
     assert response.status_code == 302
     saved = db.session.get(Cohort, cohort.id)
     assert (saved.name, saved.timezone, saved.organisation) == ("Angkatan Baru", "Asia/Makassar", "Perpusnas")
     assert saved.signatories == [{"name": "Dra. Ratna", "title": "Ketua Panitia"}, {"name": "Hendra", "title": ""}]
-    bad = client.post(f"/cohorts/{cohort.id}/edit", data={
-        "name": "Angkatan Lain", "start_date": "2019-10-28", "end_date": "2019-10-31", "timezone": "Asia/Jakarta"})
+    bad = client.post(
+        f"/cohorts/{cohort.id}/edit",
+        data={
+            "name": "Angkatan Lain",
+            "start_date": "2019-10-28",
+            "end_date": "2019-10-31",
+            "timezone": "Asia/Jakarta",
+        },
+    )
     assert bad.status_code == 200 and db.session.get(Cohort, cohort.id).name == "Angkatan Baru"
     client.post(f"/cohorts/{cohort.id}/archive")
     assert db.session.get(Cohort, cohort.id).archived
@@ -55,9 +80,9 @@ def test_edit_and_archive_a_cohort(client, world):
 
 
 def test_trainer_scopes_limit_the_grading_queue(client, world, make_user):
+    from lms.accounts import services as accounts
     from lms.cohorts import services
     from lms.grading import policy
-    from lms.accounts import services as accounts
 
     cohort, trainer = world["cohort"], world["trainer"]
     lampung = accounts.find_or_create_library("Perpustakaan Desa Purworejo", province="Lampung")
@@ -91,12 +116,21 @@ def test_trainer_scopes_limit_the_grading_queue(client, world, make_user):
 
 
 ORGANIZER_ONLY = [
-    ("get", "/cohorts/{id}/import"), ("get", "/cohorts/{id}/edit"), ("post", "/cohorts/{id}/archive"),
-    ("post", "/cohorts/{id}/reminders/compose"), ("get", "/cohorts/{id}/reminders"),
-    ("get", "/certificates/cohort/{id}"), ("post", "/cohorts/{id}/trainers"), ("get", "/cohorts/import-template.csv"),
+    ("get", "/cohorts/{id}/import"),
+    ("get", "/cohorts/{id}/edit"),
+    ("post", "/cohorts/{id}/archive"),
+    ("post", "/cohorts/{id}/reminders/compose"),
+    ("get", "/cohorts/{id}/reminders"),
+    ("get", "/certificates/cohort/{id}"),
+    ("post", "/cohorts/{id}/trainers"),
+    ("get", "/cohorts/import-template.csv"),
 ]
-STAFF = [("get", "/cohorts/{id}/dashboard"), ("get", "/cohorts/{id}/at-risk"),
-         ("get", "/cohorts/{id}/export/completion.csv"), ("get", "/cohorts/{id}/export/gradebook.xlsx")]
+STAFF = [
+    ("get", "/cohorts/{id}/dashboard"),
+    ("get", "/cohorts/{id}/at-risk"),
+    ("get", "/cohorts/{id}/export/completion.csv"),
+    ("get", "/cohorts/{id}/export/gradebook.xlsx"),
+]
 
 
 def test_who_may_see_what(client, world, api_token):
@@ -118,8 +152,11 @@ def test_who_may_see_what(client, world, api_token):
     missing = client.get(f"/api/v1/cohorts/{other.id}/completion", headers=trainer_h)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     for headers in (trainee_h, trainer_h):
-        refused = client.post(f"/api/v1/cohorts/{cohort.id}/participants", data=b"name,email\nA,a@example.org\n",
-                              headers={**headers, "Content-Type": "text/csv"})
+        refused = client.post(
+            f"/api/v1/cohorts/{cohort.id}/participants",
+            data=b"name,email\nA,a@example.org\n",
+            headers={**headers, "Content-Type": "text/csv"},
+        )
         assert refused.status_code == 403
     assert client.get(f"/api/v1/cohorts/{cohort.id}/completion").status_code == 401
 
@@ -130,21 +167,26 @@ def test_forms_are_csrf_protected(app, client, world):
     client.get("/login")
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/login", data={"email": world["organizer"].email, "password": "correct-horse-1",
-                                "csrf_token": token})
+    client.post("/login", data={"email": world["organizer"].email, "password": "correct-horse-1", "csrf_token": token})
     show = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert show.count('name="csrf_token"') >= 4
-    for url in (f"/cohorts/{cohort.id}/archive", f"/cohorts/{cohort.id}/reminders/send",
-                f"/cohorts/{cohort.id}/import/confirm", f"/cohorts/{cohort.id}/trainers",
-                "/certificates/XXXX-XXXX-XXXX/revoke", f"/certificates/cohort/{cohort.id}/issue-all"):
+    for url in (
+        f"/cohorts/{cohort.id}/archive",
+        f"/cohorts/{cohort.id}/reminders/send",
+        f"/cohorts/{cohort.id}/import/confirm",
+        f"/cohorts/{cohort.id}/trainers",
+        "/certificates/XXXX-XXXX-XXXX/revoke",
+        f"/certificates/cohort/{cohort.id}/issue-all",
+    ):
         assert client.post(url, data={}).status_code == 400, url
     token = show.split('name="csrf_token" value="')[1].split('"')[0]
     assert client.post(f"/cohorts/{cohort.id}/archive", data={"csrf_token": token}).status_code == 302
 
 
 def test_reminders_name_what_is_missing_and_are_recorded(app, client, world, make_user, monkeypatch):
-    from lms.reports.models import Reminder
     from urllib.parse import unquote
+
+    from lms.reports.models import Reminder
 
     cohort, trainee = world["cohort"], world["trainee"]
     done = make_user(name="Sudah Tuntas")

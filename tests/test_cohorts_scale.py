@@ -1,5 +1,6 @@
 """The dashboard, the at-risk list, the exports and the API cost the same number
 of SQL queries for 10 participants as for 1,000 (bulk-inserted)."""
+
 from __future__ import annotations
 
 from bench.generate import populate
@@ -28,8 +29,13 @@ URLS = [
 ]
 
 
-def test_query_counts_do_not_grow_with_the_cohort(client, two_modules, make_user, make_cohort,  # noqa: F811
-                                                 api_token):
+def test_query_counts_do_not_grow_with_the_cohort(
+    client,
+    two_modules,
+    make_user,
+    make_cohort,  # noqa: F811
+    api_token,
+):
     from lms.reports import completion
 
     organizer, trainer = make_user("organizer"), make_user("trainer")

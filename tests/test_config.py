@@ -1,4 +1,5 @@
 """Configuration: defaults, then LMS_* environment, then instance/config.py, then the test mapping."""
+
 from __future__ import annotations
 
 import pytest
@@ -73,8 +74,9 @@ def test_unknown_environment_name_is_refused(instance, monkeypatch):
 
 
 def test_sqlite_pragmas(app):
-    from lms.extensions import db
     import sqlalchemy as sa
+
+    from lms.extensions import db
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")

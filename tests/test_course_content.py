@@ -1,16 +1,24 @@
 """The six shipped programme modules: structure, lengths, links, no placeholders."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from lms.coursepacks.types import load_activity_types
 from lms.coursepacks.source import LINK_RE, discover, load_packs
+from lms.coursepacks.types import load_activity_types
 from lms.markup import word_count
 from tests.conftest import ROOT
 
-EXPECTED = ["update-capaian", "marketing-media", "dokumentasi-online", "mentoring-data", "public-speaking", "easy-writing"]
+EXPECTED = [
+    "update-capaian",
+    "marketing-media",
+    "dokumentasi-online",
+    "mentoring-data",
+    "public-speaking",
+    "easy-writing",
+]
 PLACEHOLDERS = re.compile(r"\b(lorem|ipsum|todo|tbd|xxx|fixme)\b", re.IGNORECASE)
 
 
@@ -64,8 +72,9 @@ def test_easy_writing_rubric_adds_up_to_ten(packs):
 def test_update_capaian_has_summary_and_rtl_due_at_milestone(packs):
     tasks = {a.slug: a for a in packs["update-capaian"].activities if a.type == "assignment"}
     assert len(tasks) == 2
-    assert any(t.config.get("due") == "milestone" and "Rencana Tindak Lanjut" in t.title + t.body
-               for t in tasks.values())
+    assert any(
+        t.config.get("due") == "milestone" and "Rencana Tindak Lanjut" in t.title + t.body for t in tasks.values()
+    )
 
 
 def test_mentoring_pack_ships_its_data_and_uses_it(packs):
@@ -98,7 +107,7 @@ def test_svg_assets_have_no_script(packs):
     for pack in packs.values():
         for svg in pack.path.rglob("*.svg"):
             text = svg.read_text(encoding="utf-8").lower()
-            assert "<script" not in text and "onload" not in text and "href=\"http" not in text, svg
+            assert "<script" not in text and "onload" not in text and 'href="http' not in text, svg
 
 
 def test_docs_courses_table_is_current(packs):

@@ -1,4 +1,5 @@
 """`flask --app app demo`: the demo cohort of api.md, idempotent, careful with real data."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

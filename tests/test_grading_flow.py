@@ -1,5 +1,6 @@
 """The Easy Writing assignment end to end: a trainee writes, autosaves and
 submits; a trainer picks levels worth 9 and releases; the trainee sees 9/10."""
+
 from __future__ import annotations
 
 import io
@@ -9,14 +10,16 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from lms.coursepacks.models import Activity, Course
+from lms.coursepacks.models import Activity
 from lms.extensions import db
 from lms.learning.progress import get_progress
 from tests.conftest import login
 
 NINE = {"judul": 2, "struktur": 3, "bahasa": 2, "ejaan": 1, "foto": 1}
-STORY = ("# Perpustakaan Macakka Latih Warga Membuat Keripik\n\n"
-         "Sebanyak 25 warga Desa Tellulimpoe belajar membuat keripik pisang di Perpustakaan Macakka.")
+STORY = (
+    "# Perpustakaan Macakka Latih Warga Membuat Keripik\n\n"
+    "Sebanyak 25 warga Desa Tellulimpoe belajar membuat keripik pisang di Perpustakaan Macakka."
+)
 
 
 def jpeg_bytes() -> bytes:
@@ -30,8 +33,9 @@ def setting(make_user, real_courses, make_cohort):
     easy = next(c for c in real_courses if c.slug == "easy-writing")
     trainee, trainer = make_user(name="Andi Nurhayati"), make_user("trainer", name="Hendra")
     make_cohort(real_courses, [trainee], [trainer], start=date.today())
-    activity = db.session.scalar(sa.select(Activity).where(Activity.course_id == easy.id,
-                                                           Activity.slug == "tugas-menulis-berita"))
+    activity = db.session.scalar(
+        sa.select(Activity).where(Activity.course_id == easy.id, Activity.slug == "tugas-menulis-berita")
+    )
     return {"trainee": trainee, "trainer": trainer, "course": easy, "activity": activity}
 
 
@@ -51,8 +55,13 @@ def test_easy_writing_through_the_pages(app, setting):
 
     page = trainee_client.get(url).get_data(as_text=True)
     key = page.split('name="submit_key" value="', 1)[1].split('"', 1)[0]
-    form = {"action": "submit", "text": STORY, "submit_key": key, "draft_version": "1",
-            "files": (io.BytesIO(jpeg_bytes()), "foto kegiatan.jpg")}
+    form = {
+        "action": "submit",
+        "text": STORY,
+        "submit_key": key,
+        "draft_version": "1",
+        "files": (io.BytesIO(jpeg_bytes()), "foto kegiatan.jpg"),
+    }
     assert trainee_client.post(url, data=form, content_type="multipart/form-data").status_code == 302
     # a double click sends the same form again: still one attempt
     form["files"] = (io.BytesIO(jpeg_bytes()), "foto kegiatan.jpg")
@@ -70,9 +79,14 @@ def test_easy_writing_through_the_pages(app, setting):
     grade_page = trainer_client.get(grade_url).get_data(as_text=True)
     assert "Perpustakaan Macakka Latih Warga" in grade_page and "foto kegiatan.jpg" in grade_page
     form = {f"c-{k}": str(v) for k, v in NINE.items()}
-    form.update({"version": str(submission.version), "outcome": "release",
-                 "comment-ejaan": "Perhatikan huruf kapital pada nama tempat.",
-                 "feedback": "Berita yang hidup dan jelas."})
+    form.update(
+        {
+            "version": str(submission.version),
+            "outcome": "release",
+            "comment-ejaan": "Perhatikan huruf kapital pada nama tempat.",
+            "feedback": "Berita yang hidup dan jelas.",
+        }
+    )
     assert trainer_client.post(grade_url, data=form).status_code == 302
 
     result = trainee_client.get(url).get_data(as_text=True)
@@ -98,13 +112,24 @@ def test_easy_writing_through_the_api(client, setting, api_token):
     listed = client.get("/api/v1/submissions?status=submitted", headers=trainer_headers).get_json()
     assert [s["id"] for s in listed] == [body["id"]]
     submission = client.get(f"/api/v1/submissions/{body['id']}", headers=trainer_headers).get_json()
-    graded = client.put(f"/api/v1/submissions/{body['id']}/grade", headers=trainer_headers, json={
-        "version": submission["version"], "criteria": NINE,
-        "comments": {"ejaan": "Perhatikan huruf kapital pada nama tempat."},
-        "feedback": "Berita yang hidup dan jelas.", "outcome": "release"})
+    graded = client.put(
+        f"/api/v1/submissions/{body['id']}/grade",
+        headers=trainer_headers,
+        json={
+            "version": submission["version"],
+            "criteria": NINE,
+            "comments": {"ejaan": "Perhatikan huruf kapital pada nama tempat."},
+            "feedback": "Berita yang hidup dan jelas.",
+            "outcome": "release",
+        },
+    )
     assert graded.status_code == 200
-    assert graded.get_json() == {"score": 9.0, "max_score": 10, "status": "released",
-                                 "version": submission["version"] + 1}
+    assert graded.get_json() == {
+        "score": 9.0,
+        "max_score": 10,
+        "status": "released",
+        "version": submission["version"] + 1,
+    }
 
     mine = client.get(f"/api/v1/submissions/{body['id']}", headers=trainee_headers).get_json()
     assert mine["grade"]["score"] == 9.0 and mine["grade"]["max_score"] == 10

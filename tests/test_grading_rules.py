@@ -1,21 +1,22 @@
 """Grading rules: transitions, bad bodies, versions, attempts, permissions,
 uploads, XSS, late and cut-off, the score formula, rubric versions, history."""
+
 from __future__ import annotations
 
 import io
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
-from lms.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.errors import Conflict
 from lms.extensions import db
 from lms.grading import grades, submissions
 from lms.grading.models import GradeEvent, Notification, Submission
 from lms.grading.rubric import compute_score
-from lms.learning.progress import get_progress
 from lms.grading.rubric_versions import current_rubric
+from lms.learning.progress import get_progress
 from tests.conftest import login
 from tests.test_grading_flow import jpeg_bytes
 
@@ -30,8 +31,15 @@ def world(make_user, toy_course, make_cohort):
     organizer = make_user("organizer")
     cohort = make_cohort([toy_course], [trainee, other], [trainer], start=date.today())
     story = next(a for a in toy_course.activities if a.slug == "story")
-    return dict(trainee=trainee, other=other, trainer=trainer, outsider=outsider_trainer,
-                organizer=organizer, cohort=cohort, story=story)
+    return dict(
+        trainee=trainee,
+        other=other,
+        trainer=trainer,
+        outsider=outsider_trainer,
+        organizer=organizer,
+        cohort=cohort,
+        story=story,
+    )
 
 
 def submit(world, who="trainee", text="Berita desa.", **kwargs):
@@ -41,21 +49,38 @@ def submit(world, who="trainee", text="Berita desa.", **kwargs):
 
 
 def grade(world, submission, outcome="save", criteria=None, who="trainer", version=None, **kwargs):
-    result = grades.grade_submission(world[who], submission.id,
-                                     version=submission.version if version is None else version,
-                                     criteria=FULL if criteria is None else criteria, outcome=outcome, **kwargs)
+    result = grades.grade_submission(
+        world[who],
+        submission.id,
+        version=submission.version if version is None else version,
+        criteria=FULL if criteria is None else criteria,
+        outcome=outcome,
+        **kwargs,
+    )
     db.session.commit()
     return result
 
 
 # -- the status machine -----------------------------------------------------
 
-@pytest.mark.parametrize("path, outcome, allowed", [
-    ([], "save", True), ([], "release", True), ([], "revise", True),
-    (["save"], "save", True), (["save"], "release", True), (["save"], "revise", True),
-    (["release"], "release", True), (["release"], "save", False), (["release"], "revise", False),
-    (["revise"], "save", False), (["revise"], "release", False), (["revise"], "revise", False),
-])
+
+@pytest.mark.parametrize(
+    "path, outcome, allowed",
+    [
+        ([], "save", True),
+        ([], "release", True),
+        ([], "revise", True),
+        (["save"], "save", True),
+        (["save"], "release", True),
+        (["save"], "revise", True),
+        (["release"], "release", True),
+        (["release"], "save", False),
+        (["release"], "revise", False),
+        (["revise"], "save", False),
+        (["revise"], "release", False),
+        (["revise"], "revise", False),
+    ],
+)
 def test_status_transitions(world, path, outcome, allowed):
     submission = submit(world)
     for step in path:
@@ -86,8 +111,11 @@ def test_attempts_past_max_are_409(world, client, api_token):
     grade(world, second, "revise")
     with pytest.raises(Conflict):
         submit(world)
-    response = client.post("/api/v1/courses/toy-writing/activities/story/submissions",
-                           json={"text": "again"}, headers=api_token(world["trainee"]))
+    response = client.post(
+        "/api/v1/courses/toy-writing/activities/story/submissions",
+        json={"text": "again"},
+        headers=api_token(world["trainee"]),
+    )
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "conflict"
 
 
@@ -107,17 +135,24 @@ def test_released_fail_allows_another_attempt(world):
 
 # -- bad grade bodies -------------------------------------------------------
 
-@pytest.mark.parametrize("criteria, field", [
-    ({**FULL, "extra": 1}, "criteria.extra"),
-    ({**FULL, "judul": 5}, "criteria.judul"),
-    ({**FULL, "judul": 1.5}, "criteria.judul"),
-    ({**FULL, "judul": "2"}, "criteria.judul"),
-    ({k: v for k, v in FULL.items() if k != "foto"}, "criteria.foto"),
-])
+
+@pytest.mark.parametrize(
+    "criteria, field",
+    [
+        ({**FULL, "extra": 1}, "criteria.extra"),
+        ({**FULL, "judul": 5}, "criteria.judul"),
+        ({**FULL, "judul": 1.5}, "criteria.judul"),
+        ({**FULL, "judul": "2"}, "criteria.judul"),
+        ({k: v for k, v in FULL.items() if k != "foto"}, "criteria.foto"),
+    ],
+)
 def test_bad_grade_bodies_are_422(world, client, api_token, criteria, field):
     submission = submit(world)
-    response = client.put(f"/api/v1/submissions/{submission.id}/grade", headers=api_token(world["trainer"]),
-                          json={"version": submission.version, "criteria": criteria, "outcome": "save"})
+    response = client.put(
+        f"/api/v1/submissions/{submission.id}/grade",
+        headers=api_token(world["trainer"]),
+        json={"version": submission.version, "criteria": criteria, "outcome": "save"},
+    )
     assert response.status_code == 422
     assert field in [d["field"] for d in response.get_json()["error"]["details"]]
     assert db.session.get(Submission, submission.id).grade is None
@@ -125,8 +160,12 @@ def test_bad_grade_bodies_are_422(world, client, api_token, criteria, field):
 
 def test_grade_body_not_json_is_400(world, client, api_token):
     submission = submit(world)
-    response = client.put(f"/api/v1/submissions/{submission.id}/grade", headers=api_token(world["trainer"]),
-                          data="criteria=1", content_type="text/plain")
+    response = client.put(
+        f"/api/v1/submissions/{submission.id}/grade",
+        headers=api_token(world["trainer"]),
+        data="criteria=1",
+        content_type="text/plain",
+    )
     assert response.status_code == 400
 
 
@@ -134,8 +173,11 @@ def test_stale_version_is_409_and_shows_both_grades(world, client, api_token):
     submission = submit(world)
     version = submission.version
     grade(world, submission, "save", feedback="First grader.")
-    response = client.put(f"/api/v1/submissions/{submission.id}/grade", headers=api_token(world["trainer"]),
-                          json={"version": version, "criteria": LOW, "feedback": "Second grader.", "outcome": "save"})
+    response = client.put(
+        f"/api/v1/submissions/{submission.id}/grade",
+        headers=api_token(world["trainer"]),
+        json={"version": version, "criteria": LOW, "feedback": "Second grader.", "outcome": "save"},
+    )
     assert response.status_code == 409
     details = response.get_json()["error"]["details"]
     assert details["current"]["feedback"] == "First grader." and details["yours"]["feedback"] == "Second grader."
@@ -156,6 +198,7 @@ def test_stale_version_on_the_page_shows_both(world, client):
 
 # -- who may see and grade ----------------------------------------------------
 
+
 def test_another_trainees_submission_is_404(world, client, api_token):
     submission = submit(world, who="other", files=[])
     response = client.get(f"/api/v1/submissions/{submission.id}", headers=api_token(world["trainee"]))
@@ -164,8 +207,11 @@ def test_another_trainees_submission_is_404(world, client, api_token):
 
 def test_trainee_grading_is_403(world, client, api_token):
     submission = submit(world)
-    response = client.put(f"/api/v1/submissions/{submission.id}/grade", headers=api_token(world["trainee"]),
-                          json={"version": 1, "criteria": FULL})
+    response = client.put(
+        f"/api/v1/submissions/{submission.id}/grade",
+        headers=api_token(world["trainee"]),
+        json={"version": 1, "criteria": FULL},
+    )
     assert response.status_code == 403
     login(client, world["trainee"])
     assert client.get("/grading").status_code == 403
@@ -176,8 +222,11 @@ def test_trainer_outside_the_cohort_gets_404(world, client, api_token):
     submission = submit(world)
     headers = api_token(world["outsider"])
     assert client.get(f"/api/v1/submissions/{submission.id}", headers=headers).status_code == 404
-    response = client.put(f"/api/v1/submissions/{submission.id}/grade", headers=headers,
-                          json={"version": submission.version, "criteria": FULL})
+    response = client.put(
+        f"/api/v1/submissions/{submission.id}/grade",
+        headers=headers,
+        json={"version": submission.version, "criteria": FULL},
+    )
     assert response.status_code == 404
     assert client.get("/api/v1/submissions", headers=headers).get_json() == []
     login(client, world["outsider"])
@@ -197,16 +246,24 @@ def test_organizer_sees_but_cannot_grade(world, client, api_token):
     submission = submit(world)
     headers = api_token(world["organizer"])
     assert client.get(f"/api/v1/submissions/{submission.id}", headers=headers).status_code == 200
-    assert client.put(f"/api/v1/submissions/{submission.id}/grade", headers=headers,
-                      json={"version": 1, "criteria": FULL}).status_code == 403
+    assert (
+        client.put(
+            f"/api/v1/submissions/{submission.id}/grade", headers=headers, json={"version": 1, "criteria": FULL}
+        ).status_code
+        == 403
+    )
 
 
 # -- uploads ------------------------------------------------------------------
 
+
 def api_upload(client, headers, name, data):
-    return client.post("/api/v1/courses/toy-writing/activities/story/submissions", headers=headers,
-                       data={"text": "Dengan lampiran.", "files": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/courses/toy-writing/activities/story/submissions",
+        headers=headers,
+        data={"text": "Dengan lampiran.", "files": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def stored_files(app) -> list[str]:
@@ -237,12 +294,15 @@ def test_path_in_file_name_is_dropped(app, world, client, api_token):
     assert stored_files(app) == [item.stored_name]
 
 
-@pytest.mark.parametrize("name, data", [
-    ("page.html", b"<html><script>alert(1)</script></html>"),
-    ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
-    ("fake.png", b"<html><script>alert(1)</script></html>"),
-    ("fake.pdf", jpeg_bytes()),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("page.html", b"<html><script>alert(1)</script></html>"),
+        ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+        ("fake.png", b"<html><script>alert(1)</script></html>"),
+        ("fake.pdf", jpeg_bytes()),
+    ],
+)
 def test_unsafe_or_mismatched_files_are_refused(app, world, client, api_token, name, data):
     response = api_upload(client, api_token(world["trainee"]), name, data)
     assert response.status_code == 422
@@ -267,10 +327,16 @@ def test_files_are_served_as_attachments_only_to_allowed_people(app, world, clie
 
 # -- escaping -----------------------------------------------------------------
 
+
 def test_xss_in_text_feedback_and_rubric_labels_is_escaped(app, world, client, toy_course):
     submission = submit(world, text="<script>alert('text')</script> **ok**")
-    grade(world, submission, "release", feedback="<img src=x onerror=alert('fb')>",
-          comments={"judul": "<script>alert('comment')</script>"})
+    grade(
+        world,
+        submission,
+        "release",
+        feedback="<img src=x onerror=alert('fb')>",
+        comments={"judul": "<script>alert('comment')</script>"},
+    )
     rubric = current_rubric(world["story"])
     data = dict(rubric.data)
     data["criteria"] = [dict(c) for c in data["criteria"]]
@@ -282,12 +348,14 @@ def test_xss_in_text_feedback_and_rubric_labels_is_escaped(app, world, client, t
         login(browser, world[who])
         page = browser.get(url).get_data(as_text=True)
         import re
+
         assert re.findall(r"<script>alert[^<]*", page) == [], who
         assert "<img src=x" not in page and "&lt;img src=x onerror" in page
         assert "&lt;script&gt;alert(&#39;label&#39;)" in page
 
 
 # -- dates --------------------------------------------------------------------
+
 
 def test_late_and_cut_off(world):
     start = world["cohort"].start_date
@@ -312,25 +380,34 @@ def test_due_date_is_shown_in_the_trainees_time_zone(world, client, make_user):
 
 # -- the score ----------------------------------------------------------------
 
+
 def test_score_formula_scales_level_totals():
-    rubric = {"criteria": [
-        {"id": "a", "levels": [{"points": 0}, {"points": 2}, {"points": 4}]},
-        {"id": "b", "levels": [{"points": 0}, {"points": 4}, {"points": 8}]},
-    ]}
+    rubric = {
+        "criteria": [
+            {"id": "a", "levels": [{"points": 0}, {"points": 2}, {"points": 4}]},
+            {"id": "b", "levels": [{"points": 0}, {"points": 4}, {"points": 8}]},
+        ]
+    }
     assert compute_score(rubric, {"a": 4, "b": 8}, 100) == 100.0
     assert compute_score(rubric, {"a": 2, "b": 4}, 100) == 50.0
     assert compute_score(rubric, {"a": 4, "b": 4}, 100) == 66.7  # 8 of 12 points scaled to 100
-    shifted = {"criteria": [{"id": "a", "levels": [{"points": 1}, {"points": 3}]},
-                            {"id": "b", "levels": [{"points": 1}, {"points": 2}, {"points": 5}]}]}
+    shifted = {
+        "criteria": [
+            {"id": "a", "levels": [{"points": 1}, {"points": 3}]},
+            {"id": "b", "levels": [{"points": 1}, {"points": 2}, {"points": 5}]},
+        ]
+    }
     assert compute_score(shifted, {"a": 1, "b": 1}, 10) == 0.0  # min is 2, not 0
     assert compute_score(shifted, {"a": 3, "b": 2}, 10) == 5.0
 
 
 # -- rubric versions, history, bulk, notifications ------------------------------
 
+
 def test_old_grades_keep_their_rubric_version_and_can_be_regraded(world, tmp_path):
-    from tests.conftest import TEST_PACKS, sync_packs
     import shutil
+
+    from tests.conftest import TEST_PACKS, sync_packs
 
     first = submit(world)
     grade(world, first, "release", criteria=LOW)
@@ -439,9 +516,16 @@ def test_queue_is_paginated_oldest_first(world, client, make_user, make_cohort):
 def test_grader_sees_the_activity_posts_a_submission_links(world, client):
     from lms.libraries.models import Post
 
-    post = Post(library_id=world["trainee"].library_id, author_id=world["trainee"].id, status="published",
-                title="Kelas membaca bersama anak", activity_date=date.today(), kind="reading",
-                story="Cerita kegiatan.", published_at=datetime.now(timezone.utc))
+    post = Post(
+        library_id=world["trainee"].library_id,
+        author_id=world["trainee"].id,
+        status="published",
+        title="Kelas membaca bersama anak",
+        activity_date=date.today(),
+        kind="reading",
+        story="Cerita kegiatan.",
+        published_at=datetime.now(UTC),
+    )
     db.session.add(post)
     db.session.commit()
     submission = submit(world, text=f"Dokumentasi kegiatan: http://127.0.0.1:5000/libraries/posts/{post.id}")

@@ -1,5 +1,6 @@
 """Languages: profile, then the visitor's switch, then Accept-Language, then Indonesian;
 and the catalogues hold every interface string, translated."""
+
 from __future__ import annotations
 
 import subprocess
@@ -51,14 +52,33 @@ def test_indonesian_catalogue_is_complete(tmp_path):
     """Every string in the code and templates is in the Indonesian catalogue,
     translated and not fuzzy."""
     pot = tmp_path / "messages.pot"
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with open(pot, "rb") as handle:
         extracted = {m.id for m in read_po(handle) if m.id}
     catalogue = {m.id: m for m in _catalogue() if m.id}
     missing = sorted(str(i) for i in extracted if i not in catalogue)
-    untranslated = sorted(str(i) for i, m in catalogue.items()
-                          if i in extracted and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string)))
+    untranslated = sorted(
+        str(i)
+        for i, m in catalogue.items()
+        if i in extracted and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+    )
     assert missing == [], f"not in the Indonesian catalogue (run make i18n): {missing[:20]}"
     assert untranslated == [], f"untranslated or fuzzy: {untranslated[:20]}"
 
@@ -68,4 +88,6 @@ def test_placeholders_survive_translation():
 
     for message in _catalogue():
         if message.id and message.string and isinstance(message.id, str):
-            assert set(re.findall(r"%\(\w+\)s", message.id)) == set(re.findall(r"%\(\w+\)s", message.string)), message.id
+            assert set(re.findall(r"%\(\w+\)s", message.id)) == set(re.findall(r"%\(\w+\)s", message.string)), (
+                message.id
+            )

@@ -1,4 +1,5 @@
 """Trainee pages, progress, lesson rendering and the sanitiser, security headers."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,16 +12,16 @@ XSS_PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "[click](javascript:alert(1))",
     "[click](JaVaScRiPt:alert(1))",
-    "<a href=\"javascript&#58;alert(1)\">x</a>",
+    '<a href="javascript&#58;alert(1)">x</a>',
     "<svg onload=alert(1)>",
-    "<iframe src=\"https://evil.example\"></iframe>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "<object data=\"x.swf\"></object>",
+    '<iframe src="https://evil.example"></iframe>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<object data="x.swf"></object>',
     "<body onload=alert(1)>",
-    "<form action=\"https://evil.example\"><input name=x></form>",
-    "![x](x\" onerror=\"alert(1))",
-    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    '<form action="https://evil.example"><input name=x></form>',
+    '![x](x" onerror="alert(1))',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
     "<details open ontoggle=alert(1)>",
 ]
 
@@ -28,14 +29,29 @@ XSS_PAYLOADS = [
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_sanitiser_removes_script(payload):
     html = str(render_markdown(payload)).lower()
-    for bad in ("<script", "onerror", "onload", "ontoggle", "javascript:", "<iframe", "style=", "<svg",
-                "<object", "<form", "data:text"):
+    for bad in (
+        "<script",
+        "onerror",
+        "onload",
+        "ontoggle",
+        "javascript:",
+        "<iframe",
+        "style=",
+        "<svg",
+        "<object",
+        "<form",
+        "data:text",
+    ):
         assert bad not in html, (payload, html)
 
 
 def test_sanitiser_keeps_teaching_markup():
-    html = str(render_markdown("# Judul\n\n- satu\n- dua\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                               "```\nkode\n```\n\n**tebal** [tautan](https://perpusnas.go.id)"))
+    html = str(
+        render_markdown(
+            "# Judul\n\n- satu\n- dua\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            "```\nkode\n```\n\n**tebal** [tautan](https://perpusnas.go.id)"
+        )
+    )
     for good in ("<h1>", "<ul>", "<table>", "<pre><code>", "<strong>", 'href="https://perpusnas.go.id"'):
         assert good in html
     assert 'rel="noopener noreferrer nofollow"' in html
@@ -68,7 +84,9 @@ def test_dashboard_module_lesson_and_progress(client, trainee):
     assert module.index("Pre-test") < module.index("Intro") < module.index("Write a story")
     lesson = client.get("/courses/toy-writing/intro")
     html = lesson.get_data(as_text=True)
-    assert lesson.status_code == 200 and '<img alt="pyramid" src="/courses/toy-writing/files/assets/pyramid.svg"' in html
+    assert (
+        lesson.status_code == 200 and '<img alt="pyramid" src="/courses/toy-writing/files/assets/pyramid.svg"' in html
+    )
     assert 'rel="prev"' in html and 'rel="next"' in html
     response = client.post("/courses/toy-writing/intro", data={"action": "complete"})
     assert response.status_code == 302
@@ -133,6 +151,7 @@ def test_security_headers(client):
 
 def test_templates_have_no_inline_script_or_style():
     import re
+
     from tests.conftest import ROOT
 
     for template in (ROOT / "templates").rglob("*.html"):

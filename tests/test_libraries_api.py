@@ -1,5 +1,6 @@
 """GET /api/v1/libraries/leaderboard: the page's ranking, for any token holder,
 in a number of queries that does not grow with the number of libraries."""
+
 from __future__ import annotations
 
 import secrets
@@ -65,10 +66,12 @@ def api_rows(client, headers, query: str) -> list[tuple[int, str, str, str, int]
 
 
 def seed(make_user):
-    counts = [("Perpustakaan Macakka", "Soppeng", "Sulawesi Selatan", 4),
-              ("Perpustakaan Desa Purworejo", "Lampung Tengah", "Lampung", 2),
-              ("Perpustakaan Berlian", "Bangka", "Kepulauan Bangka Belitung", 2),
-              ("Perpustakaan Desa Mekarsari", "Bone", "Sulawesi Selatan", 1)]
+    counts = [
+        ("Perpustakaan Macakka", "Soppeng", "Sulawesi Selatan", 4),
+        ("Perpustakaan Desa Purworejo", "Lampung Tengah", "Lampung", 2),
+        ("Perpustakaan Berlian", "Bangka", "Kepulauan Bangka Belitung", 2),
+        ("Perpustakaan Desa Mekarsari", "Bone", "Sulawesi Selatan", 1),
+    ]
     for name, regency, province, n in counts:
         author = make_user(library=make_library(name, regency=regency, province=province))
         for day in range(1, n + 1):
@@ -80,14 +83,19 @@ def test_the_api_answers_the_same_as_the_page(client, make_user, api_token):
     viewer = make_user("trainer")
     headers = api_token(viewer)
     login(client, viewer)
-    for query in ("since=2019-10-01&until=2019-10-31", "since=2019-10-01&until=2019-10-31&province=Sulawesi+Selatan",
-                  "since=2019-10-04&until=2019-10-09", ""):
+    for query in (
+        "since=2019-10-01&until=2019-10-31",
+        "since=2019-10-01&until=2019-10-31&province=Sulawesi+Selatan",
+        "since=2019-10-04&until=2019-10-09",
+        "",
+    ):
         assert api_rows(client, headers, query) == page_rows(client, query), query
     assert api_rows(client, headers, "since=2019-10-01&until=2019-10-31") == [
         (1, "Perpustakaan Macakka", "Soppeng", "Sulawesi Selatan", 4),
         (2, "Perpustakaan Berlian", "Bangka", "Kepulauan Bangka Belitung", 2),
         (2, "Perpustakaan Desa Purworejo", "Lampung Tengah", "Lampung", 2),
-        (4, "Perpustakaan Desa Mekarsari", "Bone", "Sulawesi Selatan", 1)]
+        (4, "Perpustakaan Desa Mekarsari", "Bone", "Sulawesi Selatan", 1),
+    ]
 
 
 def test_any_token_holder_may_ask_and_errors_are_json(client, people, api_token):
@@ -112,23 +120,57 @@ def test_the_leaderboard_is_in_the_openapi_document(client):
 def add_libraries(count: int, start: int) -> None:
     """`count` libraries with a few posts each, written in bulk."""
     now = utcnow()
-    db.session.execute(sa.insert(Library), [
-        {"name": f"Perpustakaan Desa {n:04d}", "village": f"Desa {n}", "regency": f"Kabupaten {n % 40}",
-         "province": f"Provinsi {n % 34}", "kind": "village", "created_at": now}
-        for n in range(start, start + count)])
-    ids = list(db.session.scalars(sa.select(Library.id).where(Library.name.like("Perpustakaan Desa 0%"))
-                                  .order_by(Library.id)))[-count:]
+    db.session.execute(
+        sa.insert(Library),
+        [
+            {
+                "name": f"Perpustakaan Desa {n:04d}",
+                "village": f"Desa {n}",
+                "regency": f"Kabupaten {n % 40}",
+                "province": f"Provinsi {n % 34}",
+                "kind": "village",
+                "created_at": now,
+            }
+            for n in range(start, start + count)
+        ],
+    )
+    ids = list(
+        db.session.scalars(sa.select(Library.id).where(Library.name.like("Perpustakaan Desa 0%")).order_by(Library.id))
+    )[-count:]
     posts = []
     for library_id in ids:
         for k in range(library_id % 5 + 1):
-            posts.append({"library_id": library_id, "status": "published", "title": f"Kegiatan {k}",
-                          "title_key": f"kegiatan {k}", "activity_date": date(2019, 10, 1 + k), "story": "",
-                          "story_chars": 0, "draft_key": secrets.token_hex(16), "created_at": now, "updated_at": now})
+            posts.append(
+                {
+                    "library_id": library_id,
+                    "status": "published",
+                    "title": f"Kegiatan {k}",
+                    "title_key": f"kegiatan {k}",
+                    "activity_date": date(2019, 10, 1 + k),
+                    "story": "",
+                    "story_chars": 0,
+                    "draft_key": secrets.token_hex(16),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     db.session.execute(sa.insert(Post), posts)
     post_ids = db.session.scalars(sa.select(Post.id).where(Post.library_id.in_(ids)))
-    db.session.execute(sa.insert(PostPhoto), [
-        {"post_id": pid, "stored_name": f"{pid}.jpg", "thumb_name": f"{pid}-t.jpg", "width": 1, "height": 1,
-         "size": 1, "created_at": now} for pid in post_ids])
+    db.session.execute(
+        sa.insert(PostPhoto),
+        [
+            {
+                "post_id": pid,
+                "stored_name": f"{pid}.jpg",
+                "thumb_name": f"{pid}-t.jpg",
+                "width": 1,
+                "height": 1,
+                "size": 1,
+                "created_at": now,
+            }
+            for pid in post_ids
+        ],
+    )
     db.session.commit()
 
 

@@ -1,6 +1,7 @@
 """In a real browser: the post form reuses the draft script (lentera.js), so a
 story being written is autosaved as a draft and survives a dropped connection;
 the documentation pages fit a phone."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -52,9 +53,15 @@ def test_documentation_pages_fit_a_phone(live_server, browser, people):
     page = context.new_page()
     sign_in(page, live_server, people["andi"].email)
     library = people["macakka"].id
-    for path in ("/libraries/", "/libraries/leaderboard?since=2019-10-01&until=2019-10-31", f"/libraries/{library}",
-                 f"/libraries/posts/{post.id}", f"/libraries/posts/{post.id}/edit", "/libraries/posts/new",
-                 f"/libraries/{library}/mentoring"):
+    for path in (
+        "/libraries/",
+        "/libraries/leaderboard?since=2019-10-01&until=2019-10-31",
+        f"/libraries/{library}",
+        f"/libraries/posts/{post.id}",
+        f"/libraries/posts/{post.id}/edit",
+        "/libraries/posts/new",
+        f"/libraries/{library}/mentoring",
+    ):
         page.goto(live_server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)

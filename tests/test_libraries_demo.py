@@ -1,5 +1,6 @@
 """The demo's activity documentation: alive on the first run (the feed, the
 leaderboard with Macakka in its top 10, lights of every colour)."""
+
 from __future__ import annotations
 
 from collections import Counter

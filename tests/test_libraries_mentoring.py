@@ -1,5 +1,6 @@
 """Mentoring data: the traffic light at its thresholds, the organizers'
 settings, who mentors which library, and who reads and writes notes."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,9 @@ from tests.conftest import login
 from tests.test_libraries_helpers import add_post, make_library, people  # noqa: F401
 
 
-@pytest.mark.parametrize("count, colour", [(0, "red"), (1, "red"), (2, "yellow"), (3, "yellow"), (4, "green"),
-                                           (9, "green")])
+@pytest.mark.parametrize(
+    "count, colour", [(0, "red"), (1, "red"), (2, "yellow"), (3, "yellow"), (4, "green"), (9, "green")]
+)
 def test_the_default_light_at_its_thresholds(app, count, colour):
     assert mentoring.light(count, mentoring.get_settings()) == colour
 
@@ -54,7 +56,13 @@ def test_lights_trend_and_priority_from_the_monthly_counts(app, people):
     by_name = {r.library.name: r for r in rows}
     macakka = by_name["Perpustakaan Macakka"]
     assert [(m.first.month, m.count, m.light) for m in macakka.months] == [
-        (6, 0, "red"), (7, 5, "green"), (8, 4, "green"), (9, 4, "green"), (10, 1, "red"), (11, 0, "red")]
+        (6, 0, "red"),
+        (7, 5, "green"),
+        (8, 4, "green"),
+        (9, 4, "green"),
+        (10, 1, "red"),
+        (11, 0, "red"),
+    ]
     assert macakka.trend == "falling" and macakka.priority
     other = by_name["Perpustakaan Desa Sukamaju"]
     assert other.current.count == 3 and other.current.light == "yellow" and other.trend == "rising"
@@ -77,15 +85,18 @@ def test_the_reference_month(app):
 @pytest.fixture
 def facilitators(make_user, people):
     district_office = make_library("Dinas Perpustakaan Kabupaten Soppeng", village="", kind="regency")
-    province_office = make_library("Dinas Perpustakaan Provinsi Sulawesi Selatan", village="", regency="",
-                                   kind="province")
+    province_office = make_library(
+        "Dinas Perpustakaan Provinsi Sulawesi Selatan", village="", regency="", kind="province"
+    )
     lampung = make_library("Perpustakaan Desa Purworejo", regency="Lampung Tengah", province="Lampung")
     db.session.commit()
     return {
-        "district": make_user(name="Fasilitator Soppeng", participant_type="district_facilitator", language="en",
-                              library=district_office),
-        "province": make_user(name="Fasilitator Sulsel", participant_type="provincial_facilitator", language="en",
-                              library=province_office),
+        "district": make_user(
+            name="Fasilitator Soppeng", participant_type="district_facilitator", language="en", library=district_office
+        ),
+        "province": make_user(
+            name="Fasilitator Sulsel", participant_type="provincial_facilitator", language="en", library=province_office
+        ),
         "lampung": lampung,
     }
 
@@ -106,8 +117,9 @@ def test_a_facilitator_sees_only_the_libraries_they_mentor(client, people, facil
     assert "Perpustakaan Desa Mekarsari" not in page and "Purworejo" not in page
     assert client.get(f"/libraries/{people['macakka'].id}/mentoring").status_code == 200
     assert client.get(f"/libraries/{people['bone'].id}/mentoring").status_code == 404
-    response = client.post(f"/libraries/{people['bone'].id}/mentoring",
-                           data={"visit_date": "2019-11-20", "discussed": "Tidak boleh"})
+    response = client.post(
+        f"/libraries/{people['bone'].id}/mentoring", data={"visit_date": "2019-11-20", "discussed": "Tidak boleh"}
+    )
     assert response.status_code == 404
     assert mentoring.notes_of(people["bone"]) == []
 
@@ -118,8 +130,12 @@ def test_an_organizer_changes_a_facilitators_list(client, people, facilitators):
     assert client.get(f"/libraries/{facilitators['lampung'].id}/mentoring").status_code == 404
     client.post("/logout")
     login(client, people["andi"])
-    assert client.post(f"/libraries/mentors/{district.id}", data={"library": people["bone"].id,
-                                                                  "action": "add"}).status_code == 403
+    assert (
+        client.post(
+            f"/libraries/mentors/{district.id}", data={"library": people["bone"].id, "action": "add"}
+        ).status_code
+        == 403
+    )
     client.post("/logout")
     login(client, people["organizer"])
     assert client.get(f"/libraries/mentors/{district.id}").status_code == 200
@@ -141,15 +157,25 @@ def test_an_organizer_changes_a_facilitators_list(client, people, facilitators):
 def test_notes_are_written_by_mentors_and_read_by_the_library_and_its_mentors(client, people, facilitators):
     macakka = people["macakka"]
     login(client, facilitators["district"])
-    response = client.post(f"/libraries/{macakka.id}/mentoring", data={
-        "visit_date": "2019-11-20", "discussed": "Lampu merah: kegiatan belum diunggah.",
-        "follow_up": "Unggah kegiatan Oktober minggu ini."})
+    response = client.post(
+        f"/libraries/{macakka.id}/mentoring",
+        data={
+            "visit_date": "2019-11-20",
+            "discussed": "Lampu merah: kegiatan belum diunggah.",
+            "follow_up": "Unggah kegiatan Oktober minggu ini.",
+        },
+    )
     assert response.status_code == 302
     response = client.post(f"/libraries/{macakka.id}/mentoring", data={"visit_date": "", "discussed": "x"})
     assert response.status_code == 422
     client.post("/logout")
-    for reader, allowed in ((people["siti"], True), (facilitators["province"], True), (people["organizer"], True),
-                            (people["budi"], False), (people["rina"], False)):
+    for reader, allowed in (
+        (people["siti"], True),
+        (facilitators["province"], True),
+        (people["organizer"], True),
+        (people["budi"], False),
+        (people["rina"], False),
+    ):
         login(client, reader)
         response = client.get(f"/libraries/{macakka.id}/mentoring")
         assert (response.status_code == 200) is allowed, reader.name
@@ -157,8 +183,9 @@ def test_notes_are_written_by_mentors_and_read_by_the_library_and_its_mentors(cl
             assert "Unggah kegiatan Oktober minggu ini." in response.get_data(as_text=True)
         client.post("/logout")
     login(client, people["andi"])  # the library reads, but does not write, notes
-    response = client.post(f"/libraries/{macakka.id}/mentoring", data={"visit_date": "2019-11-21",
-                                                                      "discussed": "Catatan sendiri"})
+    response = client.post(
+        f"/libraries/{macakka.id}/mentoring", data={"visit_date": "2019-11-21", "discussed": "Catatan sendiri"}
+    )
     assert response.status_code == 404
     assert [n.discussed for n in mentoring.notes_of(macakka)] == ["Lampu merah: kegiatan belum diunggah."]
     assert client.get("/libraries/mentoring").status_code == 404  # not a facilitator, no list

@@ -1,5 +1,6 @@
 """Photos of activity posts: metadata gone, orientation kept, wrong files and
 decompression bombs refused with a clear message, large photos made smaller."""
+
 from __future__ import annotations
 
 import struct
@@ -8,7 +9,6 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
-from werkzeug.datastructures import FileStorage
 
 from lms.errors import Invalid
 from lms.extensions import db
@@ -39,12 +39,14 @@ def camera_jpeg() -> bytes:
 
 def png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims a huge size: a decompression bomb."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def test_exif_and_gps_are_removed_and_the_orientation_is_kept(app):
@@ -71,11 +73,14 @@ def test_a_png_with_transparency_becomes_a_jpeg_on_white(app):
         assert done.format == "JPEG" and done.convert("RGB").getpixel((10, 10)) == (255, 255, 255)
 
 
-@pytest.mark.parametrize("data, name", [
-    (b"This is a text file, not a photo.\n" * 10, "catatan.jpg"),
-    (b"%PDF-1.4\n%" + b"\0" * 200, "laporan.png"),
-    (b"\xff\xd8\xff\xe0" + b"\x13" * 500, "rusak.jpg"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b"This is a text file, not a photo.\n" * 10, "catatan.jpg"),
+        (b"%PDF-1.4\n%" + b"\0" * 200, "laporan.png"),
+        (b"\xff\xd8\xff\xe0" + b"\x13" * 500, "rusak.jpg"),
+    ],
+)
 def test_a_file_that_is_not_a_photo_is_refused_clearly(app, data, name):
     with pytest.raises(Invalid) as caught:
         photos.process(data, name)
@@ -116,11 +121,14 @@ def test_a_40_megapixel_photo_over_a_lower_limit_is_refused(app):
     assert "too many pixels" in caught.value.message and "30 megapixels" in caught.value.message
 
 
-@pytest.mark.parametrize("width, height", [
-    (7000, 8000),    # 56 MP: over our limit, under Pillow's
-    (10000, 10000),  # 100 MP: Pillow warns (an error here)
-    (30000, 30000),  # 900 MP: Pillow refuses
-])
+@pytest.mark.parametrize(
+    "width, height",
+    [
+        (7000, 8000),  # 56 MP: over our limit, under Pillow's
+        (10000, 10000),  # 100 MP: Pillow warns (an error here)
+        (30000, 30000),  # 900 MP: Pillow refuses
+    ],
+)
 def test_decompression_bombs_are_refused_without_decoding(app, width, height):
     with pytest.raises(Invalid) as caught:
         photos.process(png_header_only(width, height), "bom.png")
@@ -133,11 +141,22 @@ def upload(data: bytes, name: str = "foto.jpg") -> tuple[BytesIO, str]:
 
 def test_photos_through_the_form_are_stored_processed_and_served_to_signed_in_people(app, client, people):
     login(client, people["andi"])
-    response = client.post("/libraries/posts/new", data={
-        "title": "Pelatihan membuat keripik", "activity_date": "2019-10-10", "kind": "skills", "text": LONG_STORY,
-        "male": "3", "female": "9", "shows_people": "1", "consent": "1", "action": "publish",
-        "photos": [upload(camera_jpeg(), "IMG_0001.jpg"), upload(jpeg_bytes(), "IMG_0002.jpg")],
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/libraries/posts/new",
+        data={
+            "title": "Pelatihan membuat keripik",
+            "activity_date": "2019-10-10",
+            "kind": "skills",
+            "text": LONG_STORY,
+            "male": "3",
+            "female": "9",
+            "shows_people": "1",
+            "consent": "1",
+            "action": "publish",
+            "photos": [upload(camera_jpeg(), "IMG_0001.jpg"), upload(jpeg_bytes(), "IMG_0002.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     post = db.session.scalar(db.select(Post))
     assert post.status == "published" and len(post.photos) == 2
@@ -155,11 +174,20 @@ def test_photos_through_the_form_are_stored_processed_and_served_to_signed_in_pe
 
 def test_one_bad_photo_refuses_the_save_and_stores_nothing(app, client, people):
     login(client, people["andi"])
-    response = client.post("/libraries/posts/new", data={
-        "title": "Pameran", "activity_date": "2019-10-10", "kind": "exhibition", "text": "Cerita saya",
-        "shows_people": "1", "consent": "1", "action": "publish",
-        "photos": [upload(jpeg_bytes()), upload(b"not an image at all", "catatan.jpg")],
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/libraries/posts/new",
+        data={
+            "title": "Pameran",
+            "activity_date": "2019-10-10",
+            "kind": "exhibition",
+            "text": "Cerita saya",
+            "shows_people": "1",
+            "consent": "1",
+            "action": "publish",
+            "photos": [upload(jpeg_bytes()), upload(b"not an image at all", "catatan.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "catatan.jpg is not a photo we can read" in page
@@ -170,34 +198,61 @@ def test_one_bad_photo_refuses_the_save_and_stores_nothing(app, client, people):
 
 def test_photos_of_people_need_consent_and_at_most_six(app, client, people):
     login(client, people["andi"])
-    base = {"title": "Lomba", "activity_date": "2019-10-10", "kind": "competition", "text": LONG_STORY,
-            "action": "publish"}
-    response = client.post("/libraries/posts/new", data={**base, "shows_people": "1",
-                                                         "photos": [upload(jpeg_bytes())]},
-                           content_type="multipart/form-data")
+    base = {
+        "title": "Lomba",
+        "activity_date": "2019-10-10",
+        "kind": "competition",
+        "text": LONG_STORY,
+        "action": "publish",
+    }
+    response = client.post(
+        "/libraries/posts/new",
+        data={**base, "shows_people": "1", "photos": [upload(jpeg_bytes())]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "agreed" in response.get_data(as_text=True)
-    response = client.post("/libraries/posts/new", data={**base, "photos": [upload(jpeg_bytes())]},
-                           content_type="multipart/form-data")  # no people in the photos
+    response = client.post(
+        "/libraries/posts/new", data={**base, "photos": [upload(jpeg_bytes())]}, content_type="multipart/form-data"
+    )  # no people in the photos
     assert response.status_code == 302
     post = db.session.scalar(db.select(Post))
-    response = client.post(f"/libraries/posts/{post.id}/edit", data={
-        **base, "draft_version": str(post.version), "photos": [upload(jpeg_bytes()) for _ in range(6)]},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/libraries/posts/{post.id}/edit",
+        data={**base, "draft_version": str(post.version), "photos": [upload(jpeg_bytes()) for _ in range(6)]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "at most 6 photos" in response.get_data(as_text=True)
 
 
 def test_removing_a_photo_deletes_its_files(app, client, people):
     login(client, people["andi"])
-    client.post("/libraries/posts/new", data={
-        "title": "Lomba", "activity_date": "2019-10-10", "kind": "competition", "text": LONG_STORY,
-        "action": "publish", "photos": [upload(jpeg_bytes()), upload(jpeg_bytes())]},
-        content_type="multipart/form-data")
+    client.post(
+        "/libraries/posts/new",
+        data={
+            "title": "Lomba",
+            "activity_date": "2019-10-10",
+            "kind": "competition",
+            "text": LONG_STORY,
+            "action": "publish",
+            "photos": [upload(jpeg_bytes()), upload(jpeg_bytes())],
+        },
+        content_type="multipart/form-data",
+    )
     post = db.session.scalar(db.select(Post))
     first = post.photos[0]
     names = [first.stored_name, first.thumb_name]
-    response = client.post(f"/libraries/posts/{post.id}/edit", data={
-        "title": "Lomba", "activity_date": "2019-10-10", "kind": "competition", "text": LONG_STORY,
-        "draft_version": str(post.version), "remove_photo": str(first.id), "action": "save"})
+    response = client.post(
+        f"/libraries/posts/{post.id}/edit",
+        data={
+            "title": "Lomba",
+            "activity_date": "2019-10-10",
+            "kind": "competition",
+            "text": LONG_STORY,
+            "draft_version": str(post.version),
+            "remove_photo": str(first.id),
+            "action": "save",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(post)
     assert len(post.photos) == 1

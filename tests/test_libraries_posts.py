@@ -1,6 +1,7 @@
 """Activity posts: publishing, drafts and autosave (nothing typed is lost),
 colleagues edit, other libraries cannot, soft deletion, the feed, the library
 page, and links to posts in submission texts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,9 +15,19 @@ from lms.libraries.models import Post
 from tests.conftest import login
 from tests.test_libraries_helpers import LONG_STORY, add_post, make_library, people  # noqa: F401
 
-FORM = {"title": "Kelas membaca nyaring", "activity_date": "2019-10-10", "kind": "reading", "place": "Balai desa",
-        "male": "4", "female": "8", "age_children": "10", "age_adults": "2", "partners": "PKK",
-        "text": LONG_STORY, "action": "publish"}
+FORM = {
+    "title": "Kelas membaca nyaring",
+    "activity_date": "2019-10-10",
+    "kind": "reading",
+    "place": "Balai desa",
+    "male": "4",
+    "female": "8",
+    "age_children": "10",
+    "age_adults": "2",
+    "partners": "PKK",
+    "text": LONG_STORY,
+    "action": "publish",
+}
 
 
 def only_post() -> Post:
@@ -48,8 +59,7 @@ def test_publishing_checks_the_record_but_a_draft_keeps_anything(client, people)
     response = client.post("/libraries/posts/new", data={**FORM, "male": "-3"})
     assert response.status_code == 422 and "whole numbers" in response.get_data(as_text=True)
     assert only_post() is None
-    response = client.post("/libraries/posts/new", data={**FORM, "title": "", "age_children": "11",
-                                                          "action": "draft"})
+    response = client.post("/libraries/posts/new", data={**FORM, "title": "", "age_children": "11", "action": "draft"})
     post = only_post()
     assert response.status_code == 302 and post.status == "draft" and post.age_children == 11
     assert response.headers["Location"] == f"/libraries/posts/{post.id}/edit"
@@ -57,8 +67,10 @@ def test_publishing_checks_the_record_but_a_draft_keeps_anything(client, people)
 
 def test_the_story_is_sanitised_markdown(client, people):
     login(client, people["andi"])
-    client.post("/libraries/posts/new", data={
-        **FORM, "text": "**Ramai** sekali <script>alert(1)</script> [tautan](javascript:alert(2))"})
+    client.post(
+        "/libraries/posts/new",
+        data={**FORM, "text": "**Ramai** sekali <script>alert(1)</script> [tautan](javascript:alert(2))"},
+    )
     page = client.get(f"/libraries/posts/{only_post().id}").get_data(as_text=True)
     assert "<strong>Ramai</strong>" in page and "<script>alert" not in page and "javascript:" not in page
 
@@ -99,8 +111,10 @@ def test_autosave_needs_a_signed_in_colleague(client, people):
 def test_autosave_on_a_published_post_is_kept_aside_until_saved(client, people):
     post = add_post(people["andi"], "Lomba mewarnai")
     login(client, people["siti"])
-    response = client.post(f"/libraries/posts/autosave/{post.draft_key}",
-                           json={"text": "Cerita yang sedang ditulis", "version": post.version})
+    response = client.post(
+        f"/libraries/posts/autosave/{post.draft_key}",
+        json={"text": "Cerita yang sedang ditulis", "version": post.version},
+    )
     assert response.status_code == 200
     db.session.refresh(post)
     assert post.story == LONG_STORY and post.pending_story == "Cerita yang sedang ditulis"
@@ -113,23 +127,44 @@ def test_a_stale_form_is_refused_and_what_was_typed_stays_on_the_page(client, pe
     post = add_post(people["andi"], "Pelatihan menjahit")
     opened = post.version
     login(client, people["siti"])
-    client.post(f"/libraries/posts/{post.id}/edit", data={**FORM, "title": "Pelatihan menjahit",
-                                                          "text": "Versi Siti " + LONG_STORY,
-                                                          "draft_version": str(opened), "action": "save"})
+    client.post(
+        f"/libraries/posts/{post.id}/edit",
+        data={
+            **FORM,
+            "title": "Pelatihan menjahit",
+            "text": "Versi Siti " + LONG_STORY,
+            "draft_version": str(opened),
+            "action": "save",
+        },
+    )
     client.post("/logout")
     login(client, people["andi"])
-    response = client.post(f"/libraries/posts/{post.id}/edit", data={
-        **FORM, "title": "Pelatihan menjahit", "text": "Versi Andi yang panjang", "draft_version": str(opened),
-        "action": "save"})
+    response = client.post(
+        f"/libraries/posts/{post.id}/edit",
+        data={
+            **FORM,
+            "title": "Pelatihan menjahit",
+            "text": "Versi Andi yang panjang",
+            "draft_version": str(opened),
+            "action": "save",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Versi Andi yang panjang" in page and "Versi Siti" in page  # mine in the form, theirs beside it
     db.session.refresh(post)
     assert post.story.startswith("Versi Siti")
     # Saving again from the page (now on the newest version) keeps Andi's text.
-    client.post(f"/libraries/posts/{post.id}/edit", data={
-        **FORM, "title": "Pelatihan menjahit", "text": "Versi Andi yang panjang", "draft_version": str(post.version),
-        "action": "save"})
+    client.post(
+        f"/libraries/posts/{post.id}/edit",
+        data={
+            **FORM,
+            "title": "Pelatihan menjahit",
+            "text": "Versi Andi yang panjang",
+            "draft_version": str(post.version),
+            "action": "save",
+        },
+    )
     db.session.refresh(post)
     assert post.story == "Versi Andi yang panjang" and post.updated_by_id == people["andi"].id
 
@@ -147,8 +182,10 @@ def test_colleagues_edit_people_of_another_library_cannot(client, people):
     assert "Edit" not in client.get(f"/libraries/posts/{post.id}").get_data(as_text=True)
     client.post("/logout")
     login(client, people["siti"])  # a colleague of Andi
-    response = client.post(f"/libraries/posts/{post.id}/edit", data={
-        **FORM, "title": "Pameran kerajinan warga", "draft_version": str(post.version), "action": "save"})
+    response = client.post(
+        f"/libraries/posts/{post.id}/edit",
+        data={**FORM, "title": "Pameran kerajinan warga", "draft_version": str(post.version), "action": "save"},
+    )
     assert response.status_code == 302
     db.session.refresh(post)
     assert post.title == "Pameran kerajinan warga" and post.updated_by_id == people["siti"].id
@@ -199,8 +236,9 @@ def test_people_without_a_library_cannot_post(client, make_user):
 
 
 def test_the_feed_filters_by_province_regency_kind_and_month(client, people, make_user):
-    lampung = make_user(library=make_library("Perpustakaan Desa Anugrah Dwi Mulyo", regency="Tulang Bawang",
-                                             province="Lampung"))
+    lampung = make_user(
+        library=make_library("Perpustakaan Desa Anugrah Dwi Mulyo", regency="Tulang Bawang", province="Lampung")
+    )
     add_post(people["andi"], "Kelas membaca Soppeng", date(2019, 10, 3))
     add_post(people["rina"], "Kelas membaca Bone", date(2019, 9, 3))
     add_post(lampung, "Kelas membaca Lampung", date(2019, 10, 5))
@@ -210,7 +248,8 @@ def test_the_feed_filters_by_province_regency_kind_and_month(client, people, mak
     def titles(query: str) -> set[str]:
         page = client.get(f"/libraries/?{query}").get_data(as_text=True)
         return {t for t in ("Soppeng", "Bone", "Lampung") if f"Kelas membaca {t}" in page} | (
-            {"draft"} if "Draf Soppeng" in page else set())
+            {"draft"} if "Draf Soppeng" in page else set()
+        )
 
     assert titles("") == {"Soppeng", "Bone", "Lampung"}
     assert titles("province=Sulawesi+Selatan") == {"Soppeng", "Bone"}
@@ -227,7 +266,9 @@ def test_the_library_page_shows_profile_timeline_and_monthly_totals(client, peop
     library = people["macakka"]
     totals = services.monthly_totals(library, last=date(2019, 11, 1))
     assert [(t.month, t.activities, t.counted, t.male, t.female) for t in totals[:2]] == [
-        (date(2019, 11, 1), 0, 0, 0, 0), (date(2019, 10, 1), 2, 1, 6, 14)]
+        (date(2019, 11, 1), 0, 0, 0, 0),
+        (date(2019, 10, 1), 2, 1, 6, 14),
+    ]
     login(client, people["budi"])
     page = client.get(f"/libraries/{library.id}").get_data(as_text=True)
     assert "Perpustakaan Macakka" in page and "Tellulimpoe" in page and "Soppeng" in page
@@ -239,8 +280,10 @@ def test_posts_linked_in_a_submission_text_are_found_for_the_grader(app, client,
     first = add_post(people["andi"], "Kegiatan pertama")
     second = add_post(people["andi"], "Kegiatan kedua")
     draft = add_post(people["andi"], "Masih draf", publish=False)
-    text = (f"Tautan: http://localhost/libraries/posts/{second.id} dan /libraries/posts/{first.id}, "
-            f"lagi /libraries/posts/{second.id} dan /libraries/posts/{draft.id}")
+    text = (
+        f"Tautan: http://localhost/libraries/posts/{second.id} dan /libraries/posts/{first.id}, "
+        f"lagi /libraries/posts/{second.id} dan /libraries/posts/{draft.id}"
+    )
     trainer = make_user("trainer", language="en")
     assert [p.id for p in services.linked_posts(trainer, text)] == [second.id, first.id]
     login(client, trainer)
@@ -249,11 +292,15 @@ def test_posts_linked_in_a_submission_text_are_found_for_the_grader(app, client,
 
         login_user(trainer)
         html = render_template_string(
-            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text, author) }}', text=text,
-            author=people["andi"])
+            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text, author) }}',
+            text=text,
+            author=people["andi"],
+        )
         foreign = render_template_string(
-            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text, author) }}', text=text,
-            author=people["budi"])
+            '{% from "libraries/macros.html" import linked_posts %}{{ linked_posts(text, author) }}',
+            text=text,
+            author=people["budi"],
+        )
     assert "Kegiatan kedua" in html and "Kegiatan pertama" in html and "Masih draf" not in html
     assert "Not an activity of this trainee" not in html
     assert foreign.count("Not an activity of this trainee") == 2

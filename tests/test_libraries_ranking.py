@@ -1,5 +1,6 @@
 """The leaderboard: which posts count, ties, the period and its edges, the
 province filter, duplicates, future dates, drafts and deleted posts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,8 +27,12 @@ def test_equal_counts_share_a_rank_and_the_next_rank_skips(app, make_user):
         author = make_user(library=make_library(f"Perpustakaan {name}"))
         for day in range(n):
             add_post(author, f"Kegiatan {day}", date(2019, 10, 1 + day))
-    assert board() == [(1, "Perpustakaan A", 3), (2, "Perpustakaan B", 2), (2, "Perpustakaan C", 2),
-                       (4, "Perpustakaan D", 1)]
+    assert board() == [
+        (1, "Perpustakaan A", 3),
+        (2, "Perpustakaan B", 2),
+        (2, "Perpustakaan C", 2),
+        (4, "Perpustakaan D", 1),
+    ]
     top = ranking.leaderboard(OCTOBER, now=LATER)
     assert all(r.top for r in top)
 
@@ -42,8 +47,9 @@ def test_the_period_includes_both_edges_and_nothing_outside(app, make_user):
 
 
 def test_province_filter_ranks_within_the_province(app, make_user):
-    lampung = make_user(library=make_library("Perpustakaan Desa Purworejo", regency="Lampung Tengah",
-                                             province="Lampung"))
+    lampung = make_user(
+        library=make_library("Perpustakaan Desa Purworejo", regency="Lampung Tengah", province="Lampung")
+    )
     soppeng = make_user(library=make_library("Perpustakaan Macakka"))
     for day in range(1, 4):
         add_post(lampung, f"Kegiatan {day}", date(2019, 10, day))
@@ -104,8 +110,7 @@ def test_a_post_needs_a_title_and_a_photo_or_a_story_of_100_characters(app, make
 
 
 def test_the_default_period_is_the_newest_cohort_that_is_not_archived(app, make_cohort, toy_course):
-    assert ranking.parse_period(None, None, now=date(2026, 3, 4)) == ranking.Period(date(2026, 1, 1),
-                                                                                    date(2026, 3, 4))
+    assert ranking.parse_period(None, None, now=date(2026, 3, 4)) == ranking.Period(date(2026, 1, 1), date(2026, 3, 4))
     make_cohort([toy_course], name="Lama", start=date(2019, 5, 1), milestone=date(2019, 6, 1))
     make_cohort([toy_course], name="Baru", start=date(2019, 10, 28), milestone=date(2019, 12, 3))
     newer = make_cohort([toy_course], name="Diarsip", start=date(2019, 10, 29), milestone=None)

@@ -1,6 +1,7 @@
 """One unit of work per request and per command (lms.uow): a commit at the end
 of a good request, a rollback of everything on an error, mail only after the
 commit, and savepoints for a service call whose error a page shows."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Flask-Login wiring and the role checks used by views."""
+
 from __future__ import annotations
 
 from functools import wraps

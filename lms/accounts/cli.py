@@ -1,4 +1,5 @@
 """`flask --app app users create` and `flask --app app tokens create EMAIL`."""
+
 from __future__ import annotations
 
 import sys
@@ -6,12 +7,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from lms import uow
 from lms.accounts import services
 from lms.accounts.auth import user_by_email
 from lms.accounts.models import PARTICIPANT_TYPES, ROLE_LABELS
 from lms.errors import Invalid
-from lms.extensions import db
-from lms import uow
 
 users_cli = AppGroup("users", help="Manage people.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -27,8 +27,9 @@ tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 def create_user_command(name, email, role, participant_type, password):
     """Create a person; prints an invitation link unless --password is given."""
     try:
-        user = services.create_user(name=name, email=email, role=role, password=password,
-                                    participant_type=participant_type)
+        user = services.create_user(
+            name=name, email=email, role=role, password=password, participant_type=participant_type
+        )
         link = None if password else services.invitation_url(services.create_invitation(user))
     except Invalid as exc:
         click.echo(f"error: {exc.message}", err=True)

@@ -1,17 +1,19 @@
 """People, the libraries they work in, invitations and API tokens."""
+
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):
@@ -75,7 +77,7 @@ class Library(Model):
     province: Mapped[str] = mapped_column(sa.String(120), index=True, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    people: Mapped[list["User"]] = relationship(back_populates="library")
+    people: Mapped[list[User]] = relationship(back_populates="library")
 
 
 class User(UserMixin, Model):
@@ -104,8 +106,6 @@ class User(UserMixin, Model):
         return email.strip().lower()
 
     def set_password(self, password: str) -> None:
-        import secrets
-
         # scrypt by default; the tests choose a cheap method (LMS_PASSWORD_METHOD).
         self.password_hash = generate_password_hash(password, method=current_app.config["LMS_PASSWORD_METHOD"])
         self.session_token = secrets.token_hex(16)

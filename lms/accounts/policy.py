@@ -1,4 +1,5 @@
 """Rules about people and their accounts (registered in lms.authz)."""
+
 from __future__ import annotations
 
 from lms.accounts.models import ApiToken, User

@@ -1,4 +1,5 @@
 """Creating people, invitations (and password resets), API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,14 @@ from flask_babel import gettext as _
 
 from lms.accounts.auth import user_by_email
 from lms.accounts.models import (
-    LANGUAGES, PARTICIPANT_TYPES, ROLE_LABELS, TIMEZONES, ApiToken, Invitation, Library, User,
+    LANGUAGES,
+    PARTICIPANT_TYPES,
+    ROLE_LABELS,
+    TIMEZONES,
+    ApiToken,
+    Invitation,
+    Library,
+    User,
 )
 from lms.errors import Invalid
 from lms.extensions import db, utcnow
@@ -34,12 +42,17 @@ def check_password_rules(password: str) -> None:
         raise Invalid(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD))
 
 
-def find_or_create_library(name: str, *, village: str = "", regency: str = "", province: str = "",
-                           kind: str = "village") -> Library:
-    library = db.session.scalar(sa.select(Library).where(
-        Library.name == name, Library.village == village,
-        Library.regency == regency, Library.province == province,
-    ))
+def find_or_create_library(
+    name: str, *, village: str = "", regency: str = "", province: str = "", kind: str = "village"
+) -> Library:
+    library = db.session.scalar(
+        sa.select(Library).where(
+            Library.name == name,
+            Library.village == village,
+            Library.regency == regency,
+            Library.province == province,
+        )
+    )
     if library is None:
         library = Library(name=name, village=village, regency=regency, province=province, kind=kind)
         db.session.add(library)
@@ -47,9 +60,18 @@ def find_or_create_library(name: str, *, village: str = "", regency: str = "", p
     return library
 
 
-def create_user(*, name: str, email: str, role: str = "trainee", password: str | None = None,
-                participant_type: str | None = None, library: Library | None = None,
-                language: str = "id", timezone: str = "Asia/Jakarta", is_demo: bool = False) -> User:
+def create_user(
+    *,
+    name: str,
+    email: str,
+    role: str = "trainee",
+    password: str | None = None,
+    participant_type: str | None = None,
+    library: Library | None = None,
+    language: str = "id",
+    timezone: str = "Asia/Jakarta",
+    is_demo: bool = False,
+) -> User:
     name, email = name.strip(), User.normalise_email(email)
     if not name:
         raise Invalid(_("A name is required."), {"field": "name"})
@@ -63,8 +85,17 @@ def create_user(*, name: str, email: str, role: str = "trainee", password: str |
         raise Invalid(_("Unknown language or time zone."), {"field": "language"})
     if user_by_email(email) is not None:
         raise Invalid(_("Someone with the email %(email)s already exists.", email=email), {"field": "email"})
-    user = User(name=name, email=email, role=role, participant_type=participant_type, library=library,
-                language=language, timezone=timezone, is_demo=is_demo, session_token=secrets.token_hex(16))
+    user = User(
+        name=name,
+        email=email,
+        role=role,
+        participant_type=participant_type,
+        library=library,
+        language=language,
+        timezone=timezone,
+        is_demo=is_demo,
+        session_token=secrets.token_hex(16),
+    )
     if password:
         check_password_rules(password)
         user.set_password(password)
@@ -90,6 +121,7 @@ def change_password(user: User, current: str | None, new: str) -> None:
 
 # -- invitations and resets ---------------------------------------------------
 
+
 def update_profile(user: User, *, name: str, language: str, timezone: str) -> None:
     user.name, user.language, user.timezone = name.strip(), language, timezone
     db.session.flush()
@@ -105,16 +137,21 @@ def create_invitation(user: User, *, purpose: str = "invite", created_by: User |
 
     Older unused links of the same person stop working: only the newest counts."""
     now = utcnow()
-    for old in db.session.scalars(sa.select(Invitation).where(
-        Invitation.user_id == user.id, Invitation.used_at.is_(None)
-    )):
+    for old in db.session.scalars(
+        sa.select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    ):
         old.expires_at = min(old.expires_at, now)
     raw = secrets.token_urlsafe(32)
     days = current_app.config["LMS_INVITATION_DAYS"]
-    db.session.add(Invitation(
-        user_id=user.id, token_hash=hash_token(raw), purpose=purpose,
-        expires_at=now + timedelta(days=days), created_by_id=created_by.id if created_by else None,
-    ))
+    db.session.add(
+        Invitation(
+            user_id=user.id,
+            token_hash=hash_token(raw),
+            purpose=purpose,
+            expires_at=now + timedelta(days=days),
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
     db.session.flush()
     return raw
 
@@ -158,9 +195,9 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def user_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
+    )
 
 
 def revoke_api_token(user: User, token_id: int) -> bool:

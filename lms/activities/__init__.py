@@ -1,4 +1,5 @@
 """Activity types: the registry and the built-in types (lesson, quiz, assignment)."""
+
 from lms.coursepacks.types import (  # noqa: F401
     ACTIVITY_TYPES,
     ActivityType,

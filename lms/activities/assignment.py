@@ -3,6 +3,7 @@
 Loading and validation live here; submitting and grading live in
 lms.grading (the workflow is shared with the API).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -55,8 +56,11 @@ class AssignmentType(ActivityType):
         attachments = [a.lower().lstrip(".") for a in config.get("attachments", [])]
         for ext in attachments:
             if ext not in ATTACHMENT_TYPES:
-                source.problem("course.toml", f"{field}attachments",
-                               f"file type {ext!r} is not supported (use {', '.join(sorted(ATTACHMENT_TYPES))})")
+                source.problem(
+                    "course.toml",
+                    f"{field}attachments",
+                    f"file type {ext!r} is not supported (use {', '.join(sorted(ATTACHMENT_TYPES))})",
+                )
         config["attachments"] = attachments
         config.setdefault("max_attempts", 1)
         if config.get("rubric"):
@@ -87,8 +91,9 @@ def handle_assignment_post(activity, user, request):
     try:
         with attempt():
             if request.form.get("action") == "submit":
-                submissions.submit(user, activity, text, request.files.getlist("files"),
-                                   submit_key=request.form.get("submit_key"))
+                submissions.submit(
+                    user, activity, text, request.files.getlist("files"), submit_key=request.form.get("submit_key")
+                )
                 flash(_("Your work is submitted. You will be told when it is graded."), "success")
                 return redirect(_activity_url(activity, _anchor="attempts"))
             base = request.form.get("draft_version", type=int)
@@ -101,6 +106,5 @@ def handle_assignment_post(activity, user, request):
         if exc.status == 409 and isinstance(exc.details, dict) and exc.details.get("reason") == "stale":
             # Keep what the trainee typed: put it back on the page beside the newer one.
             context = submissions.assignment_context(activity, user)
-            return render_template("grading/draft_conflict.html", activity=activity, mine=text,
-                                   **context), 409
+            return render_template("grading/draft_conflict.html", activity=activity, mine=text, **context), 409
     return redirect(_activity_url(activity, _anchor="work"))

@@ -1,4 +1,5 @@
 """The lesson type: a Markdown text the trainee reads and marks as read."""
+
 from __future__ import annotations
 
 from flask import redirect, url_for
@@ -25,7 +26,9 @@ class LessonType(ActivityType):
 
     def handle(self, activity, user, request):
         mark_read(activity, user)
-        return redirect(url_for("learning.activity", course=activity.course.slug, activity=activity.slug, _anchor="done"))
+        return redirect(
+            url_for("learning.activity", course=activity.course.slug, activity=activity.slug, _anchor="done")
+        )
 
     def complete_by_request(self, activity, user) -> bool:
         mark_read(activity, user)

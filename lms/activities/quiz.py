@@ -4,22 +4,23 @@ The score is the percentage of questions answered exactly right. A pre-test is
 complete once taken; a post-test or practice quiz once its best score reaches
 `pass_percent`.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.coursepacks.types import ActivityType
+from lms.coursepacks.models import Activity
 from lms.coursepacks.source import array_of_tables, check_keys, check_unique_id
+from lms.coursepacks.types import ActivityType
 from lms.errors import Conflict, Invalid
 from lms.extensions import db
 from lms.learning.models import QuizAttempt
 from lms.learning.progress import get_progress, record_progress
-from lms.coursepacks.models import Activity
 
 KINDS = ("pre-test", "post-test", "practice")
 QUESTION_KEYS = {
@@ -54,8 +55,7 @@ class QuizType(ActivityType):
         seen: set[str] = set()
         for prefix, question in array_of_tables(data, "question", source, rel):
             # `answer` is checked below, against the choices.
-            good = check_keys({k: v for k, v in question.items() if k != "answer"},
-                              QUESTION_KEYS, source, rel, prefix)
+            good = check_keys({k: v for k, v in question.items() if k != "answer"}, QUESTION_KEYS, source, rel, prefix)
             check_unique_id(good.get("id", ""), seen, source, rel, f"{prefix}id", "question")
             choices = good.get("choices", [])
             if "choices" in good and len(choices) < 2:
@@ -64,8 +64,11 @@ class QuizType(ActivityType):
             if answer is None:
                 source.problem(rel, f"{prefix}answer", "is required")
                 continue
-            if (not isinstance(answer, list) or not answer
-                    or not all(isinstance(a, int) and not isinstance(a, bool) for a in answer)):
+            if (
+                not isinstance(answer, list)
+                or not answer
+                or not all(isinstance(a, int) and not isinstance(a, bool) for a in answer)
+            ):
                 source.problem(rel, f"{prefix}answer", "must be a non-empty list of choice indexes (0-based)")
                 continue
             if len(set(answer)) != len(answer) or any(a < 0 or a >= len(choices) for a in answer):
@@ -77,8 +80,6 @@ class QuizType(ActivityType):
 
     # -- taking the quiz ------------------------------------------------------
     def view(self, activity, user):
-        from flask import request
-
         attempts = attempts_of(user.id, activity.id)
         shown_id = request.args.get("attempt", type=int)
         return {
@@ -104,8 +105,15 @@ class QuizType(ActivityType):
         except (Conflict, Invalid) as exc:
             flash(exc.message, "error")
             return redirect(url_for("learning.activity", course=activity.course.slug, activity=activity.slug))
-        return redirect(url_for("learning.activity", course=activity.course.slug,
-                                activity=activity.slug, attempt=attempt.id, _anchor="result"))
+        return redirect(
+            url_for(
+                "learning.activity",
+                course=activity.course.slug,
+                activity=activity.slug,
+                attempt=attempt.id,
+                _anchor="result",
+            )
+        )
 
     def reporting_role(self, activity) -> str:
         return {"pre-test": "pre", "post-test": "post"}.get(activity.config.get("kind", "practice"), "quiz")
@@ -115,11 +123,13 @@ class QuizType(ActivityType):
 
 
 def attempts_of(user_id: int, activity_id: int) -> list[QuizAttempt]:
-    return list(db.session.scalars(
-        sa.select(QuizAttempt)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.activity_id == activity_id)
-        .order_by(QuizAttempt.created_at, QuizAttempt.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.activity_id == activity_id)
+            .order_by(QuizAttempt.created_at, QuizAttempt.id)
+        )
+    )
 
 
 def best_attempt(attempts: list[QuizAttempt]) -> QuizAttempt | None:
@@ -153,15 +163,19 @@ def submit_attempt(activity, user, answers: dict[str, Any]) -> QuizAttempt:
     kind = activity.config.get("kind", "practice")
     passed = kind == "pre-test" or percent >= activity.config.get("pass_percent", 0)
     attempt = QuizAttempt(
-        user_id=user.id, activity_id=activity.id, activity_version=activity.version,
+        user_id=user.id,
+        activity_id=activity.id,
+        activity_version=activity.version,
         answers={k: sorted(set(v)) for k, v in answers.items()},
-        correct=correct, total=len(questions), percent=percent, passed=passed,
+        correct=correct,
+        total=len(questions),
+        percent=percent,
+        passed=passed,
     )
     db.session.add(attempt)
     best = max([a.percent for a in attempts] + [percent])
     complete = kind == "pre-test" or best >= activity.config.get("pass_percent", 0)
-    record_progress(user.id, activity.id, status="completed" if complete else "failed",
-                    completed=complete, score=best)
+    record_progress(user.id, activity.id, status="completed" if complete else "failed", completed=complete, score=best)
     db.session.flush()
     return attempt
 
@@ -169,8 +183,14 @@ def submit_attempt(activity, user, answers: dict[str, Any]) -> QuizAttempt:
 def pre_post_gain(activity, user) -> dict[str, float] | None:
     """Best pre-test and post-test percent of the trainee in this course, and the gain."""
 
-    pair = {a.config.get("kind"): a for a in db.session.scalars(sa.select(Activity).where(
-        Activity.course_id == activity.course_id, Activity.type == "quiz", Activity.archived.is_(False)))}
+    pair = {
+        a.config.get("kind"): a
+        for a in db.session.scalars(
+            sa.select(Activity).where(
+                Activity.course_id == activity.course_id, Activity.type == "quiz", Activity.archived.is_(False)
+            )
+        )
+    }
     if "pre-test" not in pair or "post-test" not in pair:
         return None
     best = {}

@@ -1,13 +1,14 @@
 """The API blueprint, its bearer-token authentication and the helpers its
 handlers share. No session cookie is accepted here, so no CSRF."""
+
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import Blueprint, g, request
 
-from lms.errors import BadRequest, Forbidden, ServiceError
 from lms.accounts.services import user_for_token
+from lms.errors import BadRequest, Forbidden, ServiceError
 from lms.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__)

@@ -1,4 +1,5 @@
 """/api/v1 endpoints of activity documentation (the leaderboard)."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -16,9 +17,16 @@ def library_leaderboard():
     return jsonify([rank.as_json() for rank in ranking.leaderboard(period, province)])
 
 
-register_paths({
-    "/libraries/leaderboard": {"get": _op(
-        "Libraries ranked by documented activities in a period (default: the current cohort's); "
-        "equal counts share a rank; with a province, ranks are within it",
-        "anyone", params=[_query("since"), _query("until"), _query("province")], errors=(400, 401, 422))},
-})
+register_paths(
+    {
+        "/libraries/leaderboard": {
+            "get": _op(
+                "Libraries ranked by documented activities in a period (default: the current cohort's); "
+                "equal counts share a rank; with a province, ranks are within it",
+                "anyone",
+                params=[_query("since"), _query("until"), _query("province")],
+                errors=(400, 401, 422),
+            )
+        },
+    }
+)

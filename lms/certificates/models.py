@@ -1,4 +1,5 @@
 """Certificates of completion, kept as issued."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.cohorts.models import Cohort
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 
 class Certificate(Model):

@@ -6,6 +6,7 @@ LMS_CERTIFICATE_FONT_DIR points elsewhere, "" turns it off), otherwise the
 PDF core font Helvetica with the text reduced to Latin-1, so that a machine
 without fonts still prints every certificate.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,9 +41,22 @@ def _font_dir() -> Path | None:
 def latin1(text: str) -> str:
     """Text the core fonts can print: letters outside Latin-1 lose their
     accents where they have one (ā → a), or become "?"."""
-    replacements = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                    "\u2026": "...", "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0152": "OE",
-                    "\u0153": "oe", "\u0131": "i"}
+    replacements = {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u0141": "L",
+        "\u0142": "l",
+        "\u0110": "D",
+        "\u0111": "d",
+        "\u0152": "OE",
+        "\u0153": "oe",
+        "\u0131": "i",
+    }
     out = []
     for ch in text:
         ch = replacements.get(ch, ch)
@@ -86,12 +100,12 @@ class _Certificate(FPDF):
     def text_of(self, text: str) -> str:
         return text if self.unicode else latin1(text)
 
-    def line_of(self, text: str, size: float, *, bold: bool = False, color=INK, height: float | None = None,
-                align: str = "C") -> None:
+    def line_of(
+        self, text: str, size: float, *, bold: bool = False, color=INK, height: float | None = None, align: str = "C"
+    ) -> None:
         self.set_font(self.family_name, "B" if bold else "", size)
         self.set_text_color(*color)
-        self.multi_cell(0, height or size * 0.5, self.text_of(text), align=align,
-                        new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, height or size * 0.5, self.text_of(text), align=align, new_x="LMARGIN", new_y="NEXT")
 
 
 def render(certificate: Certificate, url: str) -> bytes:
@@ -128,7 +142,7 @@ def render(certificate: Certificate, url: str) -> bytes:
     pdf.set_fill_color(230, 240, 240)
     pdf.set_text_color(*INK)
     pdf.set_x(left)
-    for text, width, align in zip(("Modul", "JP", "Nilai"), widths, ("L", "C", "C")):
+    for text, width, align in zip(("Modul", "JP", "Nilai"), widths, ("L", "C", "C"), strict=False):
         pdf.cell(width, 7, text, border="B", align=align, fill=True)
     pdf.ln(7)
     pdf.set_font(pdf.family_name, "", 10)

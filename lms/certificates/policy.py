@@ -1,4 +1,5 @@
 """Who may download, issue and manage certificates (rules registered in lms.authz)."""
+
 from __future__ import annotations
 
 from lms.accounts.models import User

@@ -1,4 +1,5 @@
 """Issuing, finding, verifying and revoking certificates."""
+
 from __future__ import annotations
 
 import secrets
@@ -9,13 +10,13 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
-from lms.reports import completion as completion_service
-from lms.cohorts.models import Cohort, Enrolment
 from lms.certificates.models import Certificate
+from lms.cohorts.models import Cohort, Enrolment
 from lms.coursepacks.models import Activity
 from lms.errors import Conflict, Forbidden, NotFound
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
+from lms.reports import completion as completion_service
 
 # Crockford's base 32: no I, L, O or U, so a code read aloud or typed is not misread.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -42,23 +43,35 @@ def find(code: str) -> Certificate | None:
 
 
 def latest(cohort_id: int, user_id: int) -> Certificate | None:
-    return db.session.scalar(sa.select(Certificate).where(
-        Certificate.cohort_id == cohort_id, Certificate.user_id == user_id)
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(Certificate)
+        .where(Certificate.cohort_id == cohort_id, Certificate.user_id == user_id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(1)
+    )
 
 
 def status_for(cohort: Cohort, user: User) -> dict[str, Any]:
     """Whether the participant has completed the cohort, and their certificate."""
     result = completion_service.compute(cohort, user_ids=[user.id])
     participant = result.participants[0] if result.participants else None
-    return {"cohort": cohort, "complete": bool(participant and participant.completed),
-            "certificate": latest(cohort.id, user.id)}
+    return {
+        "cohort": cohort,
+        "complete": bool(participant and participant.completed),
+        "certificate": latest(cohort.id, user.id),
+    }
 
 
 def offers_for(user: User) -> list[dict[str, Any]]:
     """For a trainee's dashboard: each of their cohorts with the state of its certificate."""
-    cohorts = list(db.session.scalars(sa.select(Cohort).join(Enrolment).where(
-        Enrolment.user_id == user.id, Enrolment.role == "trainee").order_by(Cohort.start_date.desc())))
+    cohorts = list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .join(Enrolment)
+            .where(Enrolment.user_id == user.id, Enrolment.role == "trainee")
+            .order_by(Cohort.start_date.desc())
+        )
+    )
     return [status_for(cohort, user) for cohort in cohorts]
 
 
@@ -70,8 +83,11 @@ def issue(cohort: Cohort, user: User, by: User) -> Certificate:
     is_organizer = by.has_role("organizer")
     if by.id != user.id and not is_organizer:
         raise Forbidden(_("You may not do this."))
-    enrolled = db.session.scalar(sa.select(Enrolment.id).where(
-        Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id, Enrolment.role == "trainee"))
+    enrolled = db.session.scalar(
+        sa.select(Enrolment.id).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id, Enrolment.role == "trainee"
+        )
+    )
     if enrolled is None:
         raise NotFound(_("No such cohort."))
     current = latest(cohort.id, user.id)
@@ -88,12 +104,18 @@ def issue(cohort: Cohort, user: User, by: User) -> Certificate:
 
 def _completed_on(result: completion_service.Completion, user_ids: list[int]) -> dict[int, Any]:
     """When each participant completed their last activity of the cohort."""
-    return dict(db.session.execute(
-        sa.select(Progress.user_id, sa.func.max(Progress.completed_at))
-        .join(Activity, Activity.id == Progress.activity_id)
-        .where(Progress.user_id.in_(user_ids or [0]),
-               Activity.course_id.in_([c.id for c in result.courses] or [0]), Activity.archived.is_(False))
-        .group_by(Progress.user_id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Progress.user_id, sa.func.max(Progress.completed_at))
+            .join(Activity, Activity.id == Progress.activity_id)
+            .where(
+                Progress.user_id.in_(user_ids or [0]),
+                Activity.course_id.in_([c.id for c in result.courses] or [0]),
+                Activity.archived.is_(False),
+            )
+            .group_by(Progress.user_id)
+        ).all()
+    )
 
 
 def _create(result: completion_service.Completion, participant, user: User, completed_on) -> Certificate:
@@ -112,8 +134,10 @@ def _create(result: completion_service.Completion, participant, user: User, comp
         "organisation": cohort.organisation,
         "start_date": cohort.start_date.isoformat(),
         "end_date": cohort.end_date.isoformat(),
-        "modules": [{"slug": c.slug, "title": c.title, "hours": c.hours,
-                     "score": participant.cells[c.id].score} for c in result.courses],
+        "modules": [
+            {"slug": c.slug, "title": c.title, "hours": c.hours, "score": participant.cells[c.id].score}
+            for c in result.courses
+        ],
         "total_hours": sum(c.hours for c in result.courses),
         "completed_on": completed_on or utcnow().date().isoformat(),
         "signatories": list(cohort.signatories or []),
@@ -152,8 +176,13 @@ def revoke(certificate: Certificate, by: User, reason: str) -> None:
 
 
 def of_cohort(cohort: Cohort) -> list[Certificate]:
-    return list(db.session.scalars(sa.select(Certificate).where(Certificate.cohort_id == cohort.id)
-                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.cohort_id == cohort.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
 
 
 def may_download(user: User, certificate: Certificate) -> bool:

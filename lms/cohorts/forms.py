@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Regexp, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from lms.accounts.services import EMAIL_RE as EMAIL_PATTERN
 from lms.accounts.models import PARTICIPANT_TYPES, TIMEZONES
+from lms.accounts.services import EMAIL_RE as EMAIL_PATTERN
 
 
 class CohortForm(FlaskForm):
@@ -17,8 +17,9 @@ class CohortForm(FlaskForm):
     milestone_date = DateField(_l("Milestone date"), validators=[Optional()])
     courses = SelectMultipleField(_l("Modules"), coerce=int)
     organisation = StringField(_l("Organisation (printed on certificates)"), validators=[Optional(), Length(max=200)])
-    signatories = TextAreaField(_l("Signatories of certificates, one per line: Name | Title"),
-                                validators=[Optional(), Length(max=1000)])
+    signatories = TextAreaField(
+        _l("Signatories of certificates, one per line: Name | Title"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 class EnrolForm(FlaskForm):
@@ -28,11 +29,15 @@ class EnrolForm(FlaskForm):
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address."))])
-    role = SelectField(_l("Role"), choices=[("trainee", _l("Trainee")), ("trainer", _l("Trainer")),
-                                            ("organizer", _l("Organizer"))])
-    participant_type = SelectField(_l("Participant type"),
-                                   choices=[("", "–")] + list(PARTICIPANT_TYPES.items()), validators=[Optional()])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address."))]
+    )
+    role = SelectField(
+        _l("Role"), choices=[("trainee", _l("Trainee")), ("trainer", _l("Trainer")), ("organizer", _l("Organizer"))]
+    )
+    participant_type = SelectField(
+        _l("Participant type"), choices=[("", "–")] + list(PARTICIPANT_TYPES.items()), validators=[Optional()]
+    )
     library = StringField(_l("Library"), validators=[Optional(), Length(max=200)])
     village = StringField(_l("Village"), validators=[Optional(), Length(max=120)])
     regency = StringField(_l("Regency/City"), validators=[Optional(), Length(max=120)])
@@ -41,8 +46,10 @@ class PersonForm(FlaskForm):
 
 class TrainerForm(FlaskForm):
     trainer = SelectField(_l("Trainer"), coerce=int)
-    kind = SelectField(_l("Looks after"), choices=[("cohort", _l("The whole cohort")), ("province", _l("A province")),
-                                                  ("group", _l("A named group"))])
+    kind = SelectField(
+        _l("Looks after"),
+        choices=[("cohort", _l("The whole cohort")), ("province", _l("A province")), ("group", _l("A named group"))],
+    )
     value = StringField(_l("Province or group"), validators=[Optional(), Length(max=120)])
 
 

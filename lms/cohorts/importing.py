@@ -5,22 +5,25 @@ semicolon-separated; or .xlsx) and checking are pure: nothing is written until
 every row is valid, and then every row is written in the one transaction of the
 request. Errors name the line (the header is line 1) and the field.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
 
+from lms import mail
 from lms.accounts import services as accounts
 from lms.accounts.models import PARTICIPANT_TYPES, PARTICIPANT_TYPES_ID, User
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.services import require_open
 from lms.extensions import db
-from lms import mail
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -28,10 +31,20 @@ COLUMNS = ("name", "email", "role", "participant_type", "province", "regency", "
 REQUIRED = ("name", "email")
 # Header names also accepted, as people write them in Indonesian.
 ALIASES = {
-    "nama": "name", "surel": "email", "e-mail": "email", "peran": "role",
-    "jenis_peserta": "participant_type", "jenis peserta": "participant_type", "participant type": "participant_type",
-    "provinsi": "province", "kabupaten": "regency", "kabupaten/kota": "regency", "perpustakaan": "library",
-    "desa": "village", "kelompok": "group", "kelas": "group",
+    "nama": "name",
+    "surel": "email",
+    "e-mail": "email",
+    "peran": "role",
+    "jenis_peserta": "participant_type",
+    "jenis peserta": "participant_type",
+    "participant type": "participant_type",
+    "provinsi": "province",
+    "kabupaten": "regency",
+    "kabupaten/kota": "regency",
+    "perpustakaan": "library",
+    "desa": "village",
+    "kelompok": "group",
+    "kelas": "group",
 }
 ROLES = ("trainee", "trainer", "organizer")
 LIMITS = {"name": 200, "email": 254, "province": 120, "regency": 120, "library": 200, "village": 120, "group": 100}
@@ -103,12 +116,21 @@ class Plan:
 
 # -- reading ---------------------------------------------------------------------
 
+
 def read_rows(data: bytes, filename: str = "") -> list[Row]:
     """The rows of a CSV or .xlsx file, with their line numbers; the header is
     checked here. Raises ImportRejected."""
     if len(data) > MAX_BYTES:
-        raise ImportRejected([_error(1, "file", _("The file is larger than %(n)s MB. Split it into smaller files.",
-                                                  n=MAX_BYTES // (1024 * 1024)))], status=413)
+        raise ImportRejected(
+            [
+                _error(
+                    1,
+                    "file",
+                    _("The file is larger than %(n)s MB. Split it into smaller files.", n=MAX_BYTES // (1024 * 1024)),
+                )
+            ],
+            status=413,
+        )
     if not data.strip():
         raise ImportRejected([_error(1, "file", _("The file is empty."))])
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
@@ -123,15 +145,16 @@ def read_rows(data: bytes, filename: str = "") -> list[Row]:
     for line, cells in body:
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
             raise ImportRejected([_error(line, "file", _("This line has more cells than the header has columns."))])
         values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns) if name}
         rows.append(Row(line, values))
     if not rows:
         raise ImportRejected([_error(header_line, "file", _("The file has a header but no participants."))])
     if len(rows) > MAX_ROWS:
-        raise ImportRejected([_error(rows[MAX_ROWS].line, "file",
-                                     _("At most %(n)s participants per file.", n=MAX_ROWS))], status=413)
+        raise ImportRejected(
+            [_error(rows[MAX_ROWS].line, "file", _("At most %(n)s participants per file.", n=MAX_ROWS))], status=413
+        )
     return rows
 
 
@@ -139,9 +162,16 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ImportRejected([_error(line, "file", _(
-            "The file is not in UTF-8. In Excel choose \"CSV UTF-8 (Comma delimited)\" when saving."))]) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRejected(
+            [
+                _error(
+                    line,
+                    "file",
+                    _('The file is not in UTF-8. In Excel choose "CSV UTF-8 (Comma delimited)" when saving.'),
+                )
+            ]
+        ) from None
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -152,16 +182,13 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
             table.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportRejected([_error(reader.line_num or line, "file", _("This line cannot be read: %(problem)s",
-                                                                          problem=str(exc)))]) from None
+        raise ImportRejected(
+            [_error(reader.line_num or line, "file", _("This line cannot be read: %(problem)s", problem=str(exc)))]
+        ) from None
     return table
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -192,9 +219,17 @@ def _check_header(header: list[str]) -> list[str]:
         if not name:
             columns.append("")
         elif name not in COLUMNS:
-            errors.append(_error(1, cell.strip() or "?", _(
-                "Unknown column %(name)s. The columns are: %(columns)s.", name=cell.strip(),
-                columns=", ".join(COLUMNS))))
+            errors.append(
+                _error(
+                    1,
+                    cell.strip() or "?",
+                    _(
+                        "Unknown column %(name)s. The columns are: %(columns)s.",
+                        name=cell.strip(),
+                        columns=", ".join(COLUMNS),
+                    ),
+                )
+            )
             columns.append("")
         elif name in columns:
             errors.append(_error(1, name, _("The column %(name)s appears twice.", name=name)))
@@ -203,14 +238,24 @@ def _check_header(header: list[str]) -> list[str]:
             columns.append(name)
     for name in REQUIRED:
         if name not in columns:
-            errors.append(_error(1, name, _("The header has no column %(name)s. The first line must name the "
-                                            "columns: %(columns)s.", name=name, columns=",".join(COLUMNS[:7]))))
+            errors.append(
+                _error(
+                    1,
+                    name,
+                    _(
+                        "The header has no column %(name)s. The first line must name the columns: %(columns)s.",
+                        name=name,
+                        columns=",".join(COLUMNS[:7]),
+                    ),
+                )
+            )
     if errors:
         raise ImportRejected(errors)
     return columns
 
 
 # -- checking --------------------------------------------------------------------
+
 
 def participant_type_code(value: str) -> str | None:
     """The code for a participant type given as code, Indonesian or English label."""
@@ -230,12 +275,17 @@ def plan_import(cohort: Cohort, rows: list[Row]) -> Plan:
     errors: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     emails = [User.normalise_email(r.values.get("email", "")) for r in rows]
-    existing = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(
-        [e for e in emails if e] or [""])))}
-    enrolled = {uid: role for uid, role in db.session.execute(
-        sa.select(Enrolment.user_id, Enrolment.role).where(Enrolment.cohort_id == cohort.id))}
+    existing = {
+        u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_([e for e in emails if e] or [""])))
+    }
+    enrolled = {
+        uid: role
+        for uid, role in db.session.execute(
+            sa.select(Enrolment.user_id, Enrolment.role).where(Enrolment.cohort_id == cohort.id)
+        )
+    }
     planned = []
-    for row, email in zip(rows, emails):
+    for row, email in zip(rows, emails, strict=False):
         v, line = row.values, row.line
         problems = []
         name = v.get("name", "")
@@ -249,40 +299,74 @@ def plan_import(cohort: Cohort, rows: list[Row]) -> Plan:
         elif not accounts.valid_email(email):
             problems.append(_error(line, "email", _("%(email)s is not a valid email address.", email=email)))
         elif email in seen:
-            problems.append(_error(line, "email", _("%(email)s is also on line %(line)s.", email=email,
-                                                    line=seen[email])))
+            problems.append(
+                _error(line, "email", _("%(email)s is also on line %(line)s.", email=email, line=seen[email]))
+            )
         else:
             seen[email] = line
         person = existing.get(email)
         role = v.get("role", "").strip().lower()
         if role and role not in ROLES:
-            problems.append(_error(line, "role", _("Unknown role %(role)s: use trainee, trainer or organizer.",
-                                                   role=v.get("role"))))
+            problems.append(
+                _error(line, "role", _("Unknown role %(role)s: use trainee, trainer or organizer.", role=v.get("role")))
+            )
         if not role:
             role = person.role if person is not None else "trainee"
         elif person is not None and person.role != role:
-            problems.append(_error(line, "role", _(
-                "%(email)s already has the role %(role)s in Lentera; an import does not change roles.",
-                email=email, role=person.role)))
+            problems.append(
+                _error(
+                    line,
+                    "role",
+                    _(
+                        "%(email)s already has the role %(role)s in Lentera; an import does not change roles.",
+                        email=email,
+                        role=person.role,
+                    ),
+                )
+            )
         ptype = participant_type_code(v.get("participant_type", ""))
         if v.get("participant_type") and ptype is None:
-            problems.append(_error(line, "participant_type", _(
-                "Unknown participant type %(type)s.", type=v.get("participant_type"))))
+            problems.append(
+                _error(
+                    line, "participant_type", _("Unknown participant type %(type)s.", type=v.get("participant_type"))
+                )
+            )
         elif role == "trainee" and ptype is None and (person is None or not person.participant_type):
             problems.append(_error(line, "participant_type", _("A participant type is required for trainees.")))
         if not v.get("library") and (v.get("province") or v.get("regency") or v.get("village")):
-            problems.append(_error(line, "library", _(
-                "Name the library: the province and regency are kept with the library.")))
-        if person is not None and person.id in enrolled and enrolled[person.id] != role and role in ("trainee", "trainer"):
-            problems.append(_error(line, "role", _("%(email)s is already in this cohort as %(role)s.",
-                                                   email=email, role=enrolled[person.id])))
+            problems.append(
+                _error(line, "library", _("Name the library: the province and regency are kept with the library."))
+            )
+        if (
+            person is not None
+            and person.id in enrolled
+            and enrolled[person.id] != role
+            and role in ("trainee", "trainer")
+        ):
+            problems.append(
+                _error(
+                    line,
+                    "role",
+                    _("%(email)s is already in this cohort as %(role)s.", email=email, role=enrolled[person.id]),
+                )
+            )
         if problems:
             errors.extend(problems)
             continue
-        item = Planned(line=line, name=name, email=email, role=role, participant_type=ptype,
-                       library=v.get("library", ""), village=v.get("village", ""), regency=v.get("regency", ""),
-                       province=v.get("province", ""), group=v.get("group", ""), existing=person,
-                       enrol=role in ("trainee", "trainer") and (person is None or person.id not in enrolled))
+        item = Planned(
+            line=line,
+            name=name,
+            email=email,
+            role=role,
+            participant_type=ptype,
+            library=v.get("library", ""),
+            village=v.get("village", ""),
+            regency=v.get("regency", ""),
+            province=v.get("province", ""),
+            group=v.get("group", ""),
+            existing=person,
+            enrol=role in ("trainee", "trainer") and (person is None or person.id not in enrolled),
+        )
         if person is not None:
             item.changes = _changes(person, item)
         planned.append(item)
@@ -298,13 +382,17 @@ def _changes(person: User, item: Planned) -> list[str]:
     if item.participant_type and item.participant_type != person.participant_type:
         changes.append("participant_type")
     library = person.library
-    if item.library and (library is None or (library.name, library.village, library.regency, library.province)
-                         != (item.library, item.village, item.regency, item.province)):
+    if item.library and (
+        library is None
+        or (library.name, library.village, library.regency, library.province)
+        != (item.library, item.village, item.regency, item.province)
+    ):
         changes.append("library")
     return changes
 
 
 # -- writing ---------------------------------------------------------------------
+
 
 def _library_kind(participant_type: str | None) -> str:
     if participant_type and participant_type.startswith("provincial"):
@@ -327,13 +415,22 @@ def apply_import(plan: Plan, organizer: User) -> list[tuple[User, str]]:
             key = (item.library, item.village, item.regency, item.province)
             if key not in libraries:
                 libraries[key] = accounts.find_or_create_library(
-                    item.library, village=item.village, regency=item.regency, province=item.province,
-                    kind=_library_kind(item.participant_type))
+                    item.library,
+                    village=item.village,
+                    regency=item.regency,
+                    province=item.province,
+                    kind=_library_kind(item.participant_type),
+                )
             library = libraries[key]
         person = item.existing
         if person is None:
-            person = accounts.create_user(name=item.name, email=item.email, role=item.role,
-                                          participant_type=item.participant_type, library=library)
+            person = accounts.create_user(
+                name=item.name,
+                email=item.email,
+                role=item.role,
+                participant_type=item.participant_type,
+                library=library,
+            )
             raw = accounts.create_invitation(person, created_by=organizer)
             invitations.append((person, accounts.invitation_url(raw)))
         else:
@@ -343,15 +440,21 @@ def apply_import(plan: Plan, organizer: User) -> list[tuple[User, str]]:
             if library is not None:
                 person.library = library
         if item.enrol:
-            db.session.add(Enrolment(cohort_id=cohort.id, user_id=person.id,
-                                     role="trainer" if item.role == "trainer" else "trainee",
-                                     group_name=item.group if item.role == "trainee" else ""))
+            db.session.add(
+                Enrolment(
+                    cohort_id=cohort.id,
+                    user_id=person.id,
+                    role="trainer" if item.role == "trainer" else "trainee",
+                    group_name=item.group if item.role == "trainee" else "",
+                )
+            )
         elif item.group and item.role == "trainee":
             groups[person.id] = item.group
     db.session.flush()
     if groups:
-        for enrolment in db.session.scalars(sa.select(Enrolment).where(
-                Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(list(groups)))):
+        for enrolment in db.session.scalars(
+            sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(list(groups)))
+        ):
             enrolment.group_name = groups[enrolment.user_id]
         db.session.flush()
     return invitations
@@ -362,8 +465,9 @@ def send_invitations(invitations: list[tuple[User, str]]) -> bool:
     if not mail.smtp_configured():
         return False
     for person, link in invitations:
-        mail.send_mail(person.email, _("Your Lentera account"),
-                           _("Open this link to set your password: %(url)s", url=link))
+        mail.send_mail(
+            person.email, _("Your Lentera account"), _("Open this link to set your password: %(url)s", url=link)
+        )
     return True
 
 
@@ -373,7 +477,6 @@ def template_csv() -> str:
 
 def template_xlsx() -> bytes:
     """The header on the first sheet; what each column takes on the second."""
-    from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active

@@ -1,8 +1,9 @@
 """Cohorts: a group of trainees taking a set of course packs towards a milestone."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import Model, UTCDateTime, db, utcnow
 
 if TYPE_CHECKING:
-    from lms.coursepacks.models import Course
     from lms.accounts.models import User
+    from lms.coursepacks.models import Course
 
 cohort_course = sa.Table(
     "cohort_course",
@@ -38,12 +39,8 @@ class Cohort(Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    courses: Mapped[list["Course"]] = relationship(
-        secondary=cohort_course, order_by="Course.order"
-    )
-    enrolments: Mapped[list["Enrolment"]] = relationship(
-        back_populates="cohort", cascade="all, delete-orphan"
-    )
+    courses: Mapped[list[Course]] = relationship(secondary=cohort_course, order_by="Course.order")
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort", cascade="all, delete-orphan")
 
 
 class Enrolment(Model):
@@ -61,10 +58,11 @@ class Enrolment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
-    user: Mapped["User"] = relationship()
+    user: Mapped[User] = relationship()
 
 
 # -- organizer tooling (issue 5) ---------------------------------------------
+
 
 class TrainerScope(Model):
     """Which trainees of a cohort a trainer looks after.

@@ -1,5 +1,6 @@
 """Who may see and run which cohort (rules registered in lms.authz). Organizers
 run every cohort; trainers see the cohorts they are enrolled in as trainers."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

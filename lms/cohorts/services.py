@@ -1,23 +1,23 @@
 """Cohorts and enrolment, and which courses a person may open."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
-from lms.accounts.models import User
+from lms.accounts.models import Library, User
 from lms.cohorts.models import Cohort, Enrolment, TrainerScope, cohort_course
 from lms.coursepacks.models import Course
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.signals import app_sender, participant_enrolled
-from lms.accounts.models import Library
 
 
 def cohorts_of(user: User, role: str | None = None) -> list[Cohort]:
-    query = (sa.select(Cohort).join(Enrolment).where(Enrolment.user_id == user.id)
-             .order_by(Cohort.start_date.desc()))
+    query = sa.select(Cohort).join(Enrolment).where(Enrolment.user_id == user.id).order_by(Cohort.start_date.desc())
     if role:
         query = query.where(Enrolment.role == role)
     return list(db.session.scalars(query))
@@ -46,11 +46,13 @@ def _open_courses(user: User) -> sa.Select:
     """Trainees may open the courses of their cohorts; staff every current course."""
     query = sa.select(Course).where(Course.archived.is_(False))
     if not user.is_staff:
-        query = query.where(Course.id.in_(
-            sa.select(cohort_course.c.course_id).join(
-                Enrolment, Enrolment.cohort_id == cohort_course.c.cohort_id
-            ).where(Enrolment.user_id == user.id)
-        ))
+        query = query.where(
+            Course.id.in_(
+                sa.select(cohort_course.c.course_id)
+                .join(Enrolment, Enrolment.cohort_id == cohort_course.c.cohort_id)
+                .where(Enrolment.user_id == user.id)
+            )
+        )
     return query
 
 
@@ -68,26 +70,45 @@ def get_course_for(user: User, slug: str) -> Course:
 def trainee_cohort_for_course(user: User, course_id: int) -> Cohort | None:
     """The trainee's newest cohort that includes the course."""
     return db.session.scalar(
-        sa.select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        sa.select(Cohort)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .join(cohort_course, cohort_course.c.cohort_id == Cohort.id)
         .where(Enrolment.user_id == user.id, cohort_course.c.course_id == course_id)
-        .order_by(Cohort.start_date.desc()).limit(1)
+        .order_by(Cohort.start_date.desc())
+        .limit(1)
     )
 
 
-def create_cohort(*, name: str, start_date: date, end_date: date, timezone: str = "Asia/Jakarta",
-                  milestone_title: str = "", milestone_date: date | None = None,
-                  courses: list[Course] | None = None, organisation: str = "", is_demo: bool = False,
-                  signatories: list[dict[str, str]] | None = None) -> Cohort:
+def create_cohort(
+    *,
+    name: str,
+    start_date: date,
+    end_date: date,
+    timezone: str = "Asia/Jakarta",
+    milestone_title: str = "",
+    milestone_date: date | None = None,
+    courses: list[Course] | None = None,
+    organisation: str = "",
+    is_demo: bool = False,
+    signatories: list[dict[str, str]] | None = None,
+) -> Cohort:
     name = name.strip()
     if not name:
         raise Invalid(_("A name is required."), {"field": "name"})
     _check_dates(start_date, end_date)
     if db.session.scalar(sa.select(Cohort.id).where(Cohort.name == name)):
         raise Invalid(_("A cohort named %(name)s already exists.", name=name), {"field": "name"})
-    cohort = Cohort(name=name, start_date=start_date, end_date=end_date, timezone=timezone,
-                    milestone_title=milestone_title, milestone_date=milestone_date,
-                    organisation=organisation, is_demo=is_demo, signatories=list(signatories or []))
+    cohort = Cohort(
+        name=name,
+        start_date=start_date,
+        end_date=end_date,
+        timezone=timezone,
+        milestone_title=milestone_title,
+        milestone_date=milestone_date,
+        organisation=organisation,
+        is_demo=is_demo,
+        signatories=list(signatories or []),
+    )
     cohort.courses = list(courses or [])
     db.session.add(cohort)
     db.session.flush()
@@ -96,9 +117,7 @@ def create_cohort(*, name: str, start_date: date, end_date: date, timezone: str 
 
 def enrol(cohort: Cohort, users: list[User], role: str = "trainee") -> int:
     """Enrol people (trainees or trainers); returns how many were new."""
-    existing = set(db.session.scalars(
-        sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
-    ))
+    existing = set(db.session.scalars(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)))
     added: list[int] = []
     for user in users:
         if user.id not in existing:
@@ -116,10 +135,14 @@ def unenrol(cohort: Cohort, user_id: int) -> None:
 
 
 def members(cohort: Cohort, role: str) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.role == role).order_by(User.name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.role == role)
+            .order_by(User.name)
+        )
+    )
 
 
 def trainer_trainee_ids(trainer: User) -> sa.Select:
@@ -130,31 +153,52 @@ def trainer_trainee_ids(trainer: User) -> sa.Select:
     provinces and named groups the trainer is assigned to."""
 
     mine = sa.select(Enrolment.cohort_id).where(Enrolment.user_id == trainer.id, Enrolment.role == "trainer")
-    scoped = sa.select(TrainerScope.id).where(TrainerScope.trainer_id == trainer.id,
-                                              TrainerScope.cohort_id == Enrolment.cohort_id).correlate(Enrolment)
-    trainee_province = (sa.select(Library.province).join(User, User.library_id == Library.id)
-                        .where(User.id == Enrolment.user_id).correlate(Enrolment).scalar_subquery())
-    matching = scoped.where(sa.or_(
-        sa.and_(TrainerScope.kind == "group", TrainerScope.value == Enrolment.group_name,
-                Enrolment.group_name != ""),
-        sa.and_(TrainerScope.kind == "province", TrainerScope.value == trainee_province),
-    ))
+    scoped = (
+        sa.select(TrainerScope.id)
+        .where(TrainerScope.trainer_id == trainer.id, TrainerScope.cohort_id == Enrolment.cohort_id)
+        .correlate(Enrolment)
+    )
+    trainee_province = (
+        sa.select(Library.province)
+        .join(User, User.library_id == Library.id)
+        .where(User.id == Enrolment.user_id)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+    matching = scoped.where(
+        sa.or_(
+            sa.and_(
+                TrainerScope.kind == "group", TrainerScope.value == Enrolment.group_name, Enrolment.group_name != ""
+            ),
+            sa.and_(TrainerScope.kind == "province", TrainerScope.value == trainee_province),
+        )
+    )
     return sa.select(Enrolment.user_id).where(
-        Enrolment.cohort_id.in_(mine), Enrolment.role == "trainee",
-        sa.or_(~scoped.exists(), matching.exists()))
+        Enrolment.cohort_id.in_(mine), Enrolment.role == "trainee", sa.or_(~scoped.exists(), matching.exists())
+    )
 
 
 # -- managing a cohort -----------------------------------------------------------
+
 
 def _check_dates(start_date: date, end_date: date) -> None:
     if end_date < start_date:
         raise Invalid(_("The end date comes before the start date."), {"field": "end_date"})
 
 
-def update_cohort(cohort: Cohort, *, name: str, start_date: date, end_date: date, timezone: str,
-                  milestone_title: str = "", milestone_date: date | None = None,
-                  courses: list[Course] | None = None, organisation: str = "",
-                  signatories: list[dict[str, str]] | None = None) -> Cohort:
+def update_cohort(
+    cohort: Cohort,
+    *,
+    name: str,
+    start_date: date,
+    end_date: date,
+    timezone: str,
+    milestone_title: str = "",
+    milestone_date: date | None = None,
+    courses: list[Course] | None = None,
+    organisation: str = "",
+    signatories: list[dict[str, str]] | None = None,
+) -> Cohort:
     name = name.strip()
     if not name:
         raise Invalid(_("A name is required."), {"field": "name"})
@@ -200,8 +244,11 @@ def require_open(cohort: Cohort) -> None:
 
 
 def set_group(cohort: Cohort, user_id: int, group: str) -> None:
-    enrolment = db.session.scalar(sa.select(Enrolment).where(
-        Enrolment.cohort_id == cohort.id, Enrolment.user_id == user_id, Enrolment.role == "trainee"))
+    enrolment = db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.user_id == user_id, Enrolment.role == "trainee"
+        )
+    )
     if enrolment is None:
         raise NotFound(_("This person is not a trainee of the cohort."))
     enrolment.group_name = group.strip()[:100]
@@ -209,17 +256,27 @@ def set_group(cohort: Cohort, user_id: int, group: str) -> None:
 
 
 def groups_of(cohort: Cohort) -> list[str]:
-    return list(db.session.scalars(
-        sa.select(Enrolment.group_name).where(Enrolment.cohort_id == cohort.id, Enrolment.group_name != "")
-        .distinct().order_by(Enrolment.group_name)))
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment.group_name)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.group_name != "")
+            .distinct()
+            .order_by(Enrolment.group_name)
+        )
+    )
 
 
 def provinces_of(cohort: Cohort) -> list[str]:
-    return list(db.session.scalars(
-        sa.select(Library.province).join(User, User.library_id == Library.id)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainee", Library.province != "")
-        .distinct().order_by(Library.province)))
+    return list(
+        db.session.scalars(
+            sa.select(Library.province)
+            .join(User, User.library_id == Library.id)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainee", Library.province != "")
+            .distinct()
+            .order_by(Library.province)
+        )
+    )
 
 
 def assign_trainer(cohort: Cohort, trainer: User, kind: str = "cohort", value: str = "") -> None:
@@ -227,14 +284,14 @@ def assign_trainer(cohort: Cohort, trainer: User, kind: str = "cohort", value: s
     for one more province or named group of its trainees."""
     if trainer.role not in ("trainer", "admin"):
         raise Invalid(_("%(name)s is not a trainer.", name=trainer.name), {"field": "trainer"})
-    enrolment = db.session.scalar(sa.select(Enrolment).where(
-        Enrolment.cohort_id == cohort.id, Enrolment.user_id == trainer.id))
+    enrolment = db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == trainer.id)
+    )
     if enrolment is None:
         db.session.add(Enrolment(cohort_id=cohort.id, user_id=trainer.id, role="trainer"))
     elif enrolment.role != "trainer":
         raise Invalid(_("%(name)s is a trainee of this cohort.", name=trainer.name), {"field": "trainer"})
-    scopes = sa.select(TrainerScope).where(TrainerScope.cohort_id == cohort.id,
-                                           TrainerScope.trainer_id == trainer.id)
+    scopes = sa.select(TrainerScope).where(TrainerScope.cohort_id == cohort.id, TrainerScope.trainer_id == trainer.id)
     if kind == "cohort":
         for scope in db.session.scalars(scopes):
             db.session.delete(scope)
@@ -260,33 +317,43 @@ def remove_trainer_scope(cohort: Cohort, scope_id: int) -> None:
 def trainer_scopes(cohort: Cohort) -> dict[int, list[TrainerScope]]:
     """trainer id -> their scopes in the cohort (no entry: the whole cohort)."""
     result: dict[int, list[TrainerScope]] = {}
-    for scope in db.session.scalars(sa.select(TrainerScope).where(TrainerScope.cohort_id == cohort.id)
-                                    .order_by(TrainerScope.kind, TrainerScope.value)):
+    for scope in db.session.scalars(
+        sa.select(TrainerScope)
+        .where(TrainerScope.cohort_id == cohort.id)
+        .order_by(TrainerScope.kind, TrainerScope.value)
+    ):
         result.setdefault(scope.trainer_id, []).append(scope)
     return result
 
 
-def trainers_responsible(trainers: list[tuple[int, str]], scopes: dict[int, list[TrainerScope]],
-                         province: str, group: str) -> list[str]:
+def trainers_responsible(
+    trainers: list[tuple[int, str]], scopes: dict[int, list[TrainerScope]], province: str, group: str
+) -> list[str]:
     """Names of the trainers who look after a trainee of this province and group."""
     names = []
     for trainer_id, name in trainers:
         own = scopes.get(trainer_id)
-        if not own or any((s.kind == "province" and s.value == province)
-                          or (s.kind == "group" and group and s.value == group) for s in own):
+        if not own or any(
+            (s.kind == "province" and s.value == province) or (s.kind == "group" and group and s.value == group)
+            for s in own
+        ):
             names.append(name)
     return names
 
 
 def trainers_available() -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.role == "trainer", User.active.is_(True))
-                                   .order_by(User.name)))
+    return list(
+        db.session.scalars(sa.select(User).where(User.role == "trainer", User.active.is_(True)).order_by(User.name))
+    )
 
 
 def trainees_with_groups(cohort: Cohort) -> list[tuple[User, str]]:
-    from sqlalchemy.orm import joinedload
-
-    return list(db.session.execute(
-        sa.select(User, Enrolment.group_name).join(Enrolment, Enrolment.user_id == User.id)
-        .options(joinedload(User.library))
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainee").order_by(User.name)).tuples())
+    return list(
+        db.session.execute(
+            sa.select(User, Enrolment.group_name)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .options(joinedload(User.library))
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainee")
+            .order_by(User.name)
+        ).tuples()
+    )

@@ -1,4 +1,5 @@
 """`flask --app app courses check [PATH ...]` and `flask --app app courses sync`."""
+
 from __future__ import annotations
 
 import sys
@@ -7,12 +8,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from lms.coursepacks.services import check_packs
-from lms.coursepacks.sync import sync_packs
-from lms.extensions import db
-from lms.coursepacks.source import discover
-from lms.markup import word_count
 from lms import uow
+from lms.coursepacks.services import check_packs
+from lms.coursepacks.source import discover
+from lms.coursepacks.sync import sync_packs
+from lms.markup import word_count
 
 courses_cli = AppGroup("courses", help="Check and sync course packs.")
 
@@ -65,8 +65,11 @@ def table_command() -> None:
 
 
 def courses_table(packs) -> str:
-    lines = ["| # | Module (slug) | JP | Lessons (words) | Quizzes (questions) | Assignments: rubric criteria (max points) |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| # | Module (slug) | JP | Lessons (words) | Quizzes (questions) "
+        "| Assignments: rubric criteria (max points) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for pack in sorted(packs, key=lambda p: p.order):
         lessons = [f"{a.title} ({word_count(a.body)})" for a in pack.activities if a.type == "lesson"]
         quizzes = [f"{a.config['kind']} ({len(a.config['questions'])})" for a in pack.activities if a.type == "quiz"]
@@ -75,6 +78,8 @@ def courses_table(packs) -> str:
             if a.type == "assignment":
                 criteria = ", ".join(f"{c['id']} ({c['levels'][-1]['points']:g})" for c in a.rubric["criteria"])
                 tasks.append(f"**{a.title}** /{a.config['max_score']:g}, pass {a.config['pass_score']:g}: {criteria}")
-        lines.append(f"| {pack.order} | {pack.title} (`{pack.slug}`) | {pack.hours} | {'<br>'.join(lessons)} | "
-                     f"{'<br>'.join(quizzes)} | {'<br>'.join(tasks)} |")
+        lines.append(
+            f"| {pack.order} | {pack.title} (`{pack.slug}`) | {pack.hours} | {'<br>'.join(lessons)} | "
+            f"{'<br>'.join(quizzes)} | {'<br>'.join(tasks)} |"
+        )
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 """Courses and activities as synced from course packs. The files are the source;
 these rows are what progress, submissions and grades point at."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 
 class Course(Model):
@@ -25,12 +26,10 @@ class Course(Model):
     archived: Mapped[bool] = mapped_column(default=False)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    activities: Mapped[list["Activity"]] = relationship(
-        back_populates="course", order_by="Activity.position"
-    )
+    activities: Mapped[list[Activity]] = relationship(back_populates="course", order_by="Activity.position")
 
     @property
-    def current_activities(self) -> list["Activity"]:
+    def current_activities(self) -> list[Activity]:
         return [a for a in self.activities if not a.archived]
 
 

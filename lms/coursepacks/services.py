@@ -1,4 +1,5 @@
 """What the rest of the app asks about course packs."""
+
 from __future__ import annotations
 
 from pathlib import Path

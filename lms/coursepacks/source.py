@@ -3,13 +3,16 @@ database, so `courses check` can run anywhere and sync validates before writing.
 
 Every problem is reported as `PATH:FIELD: message`.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +141,7 @@ class PackSource:
 
 # -- key checking shared by the course and every activity type ---------------
 
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -219,6 +223,7 @@ def check_unique_id(value: str, seen: set[str], source: PackSource, rel: str, fi
 
 # -- the pack ---------------------------------------------------------------
 
+
 def load_pack(root: Path) -> tuple[LoadedPack | None, list[Problem]]:
     source = PackSource(root)
     data = source.read_toml("course.toml", "course.toml", "course.toml")
@@ -296,6 +301,7 @@ def _load_activities(raw_activities: list[Any], source: PackSource) -> list[Load
 
 # -- discovery --------------------------------------------------------------
 
+
 def _packs_in(folder: Path) -> list[Path]:
     if (folder / "course.toml").is_file():
         return [folder]
@@ -306,7 +312,6 @@ def _packs_in(folder: Path) -> list[Path]:
 
 def discover(builtin: Path, extra_paths: str, entry_point_paths: list[Path]) -> list[Path]:
     """Pack folders from courses/, LMS_COURSE_PATHS and `lms.courses` entry points."""
-    import os
 
     found: list[Path] = list(_packs_in(builtin))
     for item in filter(None, (extra_paths or "").split(os.pathsep)):
@@ -321,8 +326,6 @@ def discover(builtin: Path, extra_paths: str, entry_point_paths: list[Path]) -> 
 
 
 def entry_point_paths() -> list[Path]:
-    from importlib.metadata import entry_points
-
     paths = []
     for ep in entry_points(group="lms.courses"):
         target = ep.load()
@@ -342,10 +345,13 @@ def load_packs(paths: list[Path]) -> tuple[list[LoadedPack], list[Problem]]:
             continue
         if pack.slug in by_slug:
             other = by_slug[pack.slug]
-            problems.append(Problem(
-                f"{path}/course.toml", "slug",
-                f"slug {pack.slug!r} is used by two packs: {other.path} and {path}",
-            ))
+            problems.append(
+                Problem(
+                    f"{path}/course.toml",
+                    "slug",
+                    f"slug {pack.slug!r} is used by two packs: {other.path} and {path}",
+                )
+            )
             continue
         by_slug[pack.slug] = pack
         packs.append(pack)

@@ -5,6 +5,7 @@ and bumps the version; progress and submissions stay. What vanished from the pac
 is archived, never deleted. Other areas keep their own data in step (grading's
 rubric versions) by subscribing to `activity_synced`.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -66,7 +67,12 @@ def sync_packs(packs: list[LoadedPack]) -> SyncReport:
             db.session.add(course)
             report.created.append(pack.slug)
         elif (course.title, course.summary, course.order, course.hours, course.language, course.archived) != (
-            pack.title, pack.summary, pack.order, pack.hours, pack.language, False
+            pack.title,
+            pack.summary,
+            pack.order,
+            pack.hours,
+            pack.language,
+            False,
         ):
             report.updated.append(pack.slug)
         course.title, course.summary, course.order = pack.title, pack.summary, pack.order

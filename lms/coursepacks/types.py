@@ -5,17 +5,19 @@ Built-in types are registered exactly like third-party ones: each is named by a
 points of installed packages. The core never branches on a type name; it asks
 the type.
 """
+
 from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import abort
-from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # pragma: no cover
     from flask import Request
-    from lms.coursepacks.source import PackSource, Problem, LoadedActivity
+
+    from lms.coursepacks.source import LoadedActivity, PackSource, Problem
 
 BUILTIN_TYPES = (
     "lms.activities.lesson:LessonType",
@@ -24,7 +26,7 @@ BUILTIN_TYPES = (
 )
 ENTRY_POINT_GROUP = "lms.activities"
 
-ACTIVITY_TYPES: dict[str, "ActivityType"] = {}
+ACTIVITY_TYPES: dict[str, ActivityType] = {}
 
 
 class UnknownActivityType(LookupError):
@@ -45,7 +47,7 @@ class ActivityType:
     keeps_drafts: ClassVar[bool] = False
 
     # -- loading (pure: no database) ---------------------------------------
-    def load(self, loaded: "LoadedActivity", source: "PackSource", field: str) -> list["Problem"]:
+    def load(self, loaded: LoadedActivity, source: PackSource, field: str) -> list[Problem]:
         """Read and validate the type's own keys and files into `loaded`."""
         return []
 
@@ -54,7 +56,7 @@ class ActivityType:
         """The template context for a trainee looking at the activity."""
         return {}
 
-    def handle(self, activity, user, request: "Request"):
+    def handle(self, activity, user, request: Request):
         """A POST from the activity page; returns a response."""
         abort(405)
 

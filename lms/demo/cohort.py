@@ -1,29 +1,30 @@
 """`flask --app app demo`: the demo cohort of api.md, built through the services
 so the demo shows what real use produces. Idempotent; refuses on a database with
 real people unless --yes."""
+
 from __future__ import annotations
 
 import random
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from lms import uow
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.activities.quiz import submit_attempt
 from lms.cohorts import services as cohorts
-from lms.demo.data import FIRST_NAMES, LAST_NAMES, PROVINCES, TYPE_COUNTS, VILLAGES, WIT, WITA
 from lms.cohorts.models import Cohort
 from lms.coursepacks.models import Course
+from lms.demo.data import FIRST_NAMES, LAST_NAMES, PROVINCES, TYPE_COUNTS, VILLAGES, WIT, WITA
+from lms.demo.libraries import add_library_demo
 from lms.extensions import db
 from lms.grading import grades, submissions
-from lms.learning.progress import record_progress
 from lms.grading.rubric_versions import require_rubric
-from lms.demo.libraries import add_library_demo
-from lms import uow
+from lms.learning.progress import record_progress
 
 COHORT_NAME = "Penguatan Fasilitator 2019"
 PASSWORD = "lentera-demo"
@@ -36,7 +37,7 @@ def _tz(province: str) -> str:
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 @click.command("demo")
@@ -63,11 +64,20 @@ def demo_command(yes: bool) -> None:
 def build_demo(courses: list[Course], participants: int = 210, seed: int = 2019) -> str:
     rng = random.Random(seed)
     cohort = cohorts.create_cohort(
-        name=COHORT_NAME, start_date=START, end_date=END, timezone="Asia/Jakarta",
-        milestone_title=MILESTONE[0], milestone_date=MILESTONE[1], courses=courses,
-        organisation="Perpustakaan Nasional Republik Indonesia", is_demo=True,
-        signatories=[{"name": "Ratna Anggraini", "title": "Ketua Panitia"},
-                     {"name": "Hendra Kurniawan", "title": "Pelatih"}])
+        name=COHORT_NAME,
+        start_date=START,
+        end_date=END,
+        timezone="Asia/Jakarta",
+        milestone_title=MILESTONE[0],
+        milestone_date=MILESTONE[1],
+        courses=courses,
+        organisation="Perpustakaan Nasional Republik Indonesia",
+        is_demo=True,
+        signatories=[
+            {"name": "Ratna Anggraini", "title": "Ketua Panitia"},
+            {"name": "Hendra Kurniawan", "title": "Pelatih"},
+        ],
+    )
     staff = _staff()
     trainees = _participants(rng, participants)
     cohorts.enrol(cohort, trainees, "trainee")
@@ -75,9 +85,11 @@ def build_demo(courses: list[Course], participants: int = 210, seed: int = 2019)
     _progress(rng, trainees, courses, staff[1])
 
     add_library_demo(trainees, MILESTONE[1])
-    return (f"Demo cohort {COHORT_NAME!r}: {len(trainees)} participants, {len(staff)} staff. "
-            f"Sign in with trainee@example.org, trainer@example.org or organizer@example.org "
-            f"and the password {PASSWORD}.")
+    return (
+        f"Demo cohort {COHORT_NAME!r}: {len(trainees)} participants, {len(staff)} staff. "
+        f"Sign in with trainee@example.org, trainer@example.org or organizer@example.org "
+        f"and the password {PASSWORD}."
+    )
 
 
 _HASH: dict[str, str] = {}
@@ -104,9 +116,18 @@ def _staff() -> list[User]:
 
 def _participants(rng: random.Random, count: int) -> list[User]:
     macakka = accounts.find_or_create_library(
-        "Perpustakaan Macakka", village="Tellulimpoe", regency="Soppeng", province="Sulawesi Selatan")
-    people = [_person("Andi Nurhayati", "trainee@example.org", "trainee", participant_type="village_library_manager",
-                      library=macakka, timezone="Asia/Makassar")]
+        "Perpustakaan Macakka", village="Tellulimpoe", regency="Soppeng", province="Sulawesi Selatan"
+    )
+    people = [
+        _person(
+            "Andi Nurhayati",
+            "trainee@example.org",
+            "trainee",
+            participant_type="village_library_manager",
+            library=macakka,
+            timezone="Asia/Makassar",
+        )
+    ]
     types = [t for t, n in TYPE_COUNTS.items() for _ in range(n)]
     types.remove("village_library_manager")
     provinces = list(PROVINCES)
@@ -116,16 +137,27 @@ def _participants(rng: random.Random, count: int) -> list[User]:
         if ptype == "village_library_manager":
             village = rng.choice(VILLAGES)
             library = accounts.find_or_create_library(
-                f"Perpustakaan Desa {village}", village=village, regency=regency, province=province)
+                f"Perpustakaan Desa {village}", village=village, regency=regency, province=province
+            )
         elif ptype.startswith("provincial"):
             library = accounts.find_or_create_library(
-                f"Dinas Perpustakaan Provinsi {province}", regency="", province=province, kind="province")
+                f"Dinas Perpustakaan Provinsi {province}", regency="", province=province, kind="province"
+            )
         else:
             library = accounts.find_or_create_library(
-                f"Dinas Perpustakaan Kabupaten {regency}", regency=regency, province=province, kind="regency")
+                f"Dinas Perpustakaan Kabupaten {regency}", regency=regency, province=province, kind="regency"
+            )
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        people.append(_person(name, f"peserta{index:03d}@example.org", "trainee", participant_type=ptype,
-                              library=library, timezone=_tz(province)))
+        people.append(
+            _person(
+                name,
+                f"peserta{index:03d}@example.org",
+                "trainee",
+                participant_type=ptype,
+                library=library,
+                timezone=_tz(province),
+            )
+        )
     return people
 
 
@@ -149,17 +181,28 @@ def _do(rng: random.Random, person: User, activity, trainer: User, diligent: boo
     elif activity.type == "quiz":
         questions = activity.config["questions"]
         skill = rng.random()
-        answers = {q["id"]: (q["answer"] if diligent or rng.random() < 0.45 + skill / 2 else [0 if q["answer"] != [0] else 1])
-                   for q in questions}
+        answers = {
+            q["id"]: (q["answer"] if diligent or rng.random() < 0.45 + skill / 2 else [0 if q["answer"] != [0] else 1])
+            for q in questions
+        }
         submit_attempt(activity, person, answers)
     elif activity.type == "assignment":
-        text = ("Berita kegiatan perpustakaan desa: pelatihan membuat keripik untuk ibu-ibu PKK, "
-                "diikuti 25 peserta, bekerja sama dengan pemerintah desa.")
+        text = (
+            "Berita kegiatan perpustakaan desa: pelatihan membuat keripik untuk ibu-ibu PKK, "
+            "diikuti 25 peserta, bekerja sama dengan pemerintah desa."
+        )
         submission = submissions.submit(person, activity, text, now=_at(day))
         if diligent or rng.random() < 0.75:
             rubric = require_rubric(activity)
-            picked = {c["id"]: c["levels"][-1 if diligent or rng.random() < 0.6 else -2]["points"]
-                      for c in rubric.criteria}
+            picked = {
+                c["id"]: c["levels"][-1 if diligent or rng.random() < 0.6 else -2]["points"] for c in rubric.criteria
+            }
             outcome = "release" if diligent or rng.random() < 0.85 else "save"
-            grades.grade_submission(trainer, submission.id, version=submission.version, criteria=picked,
-                                    feedback="Tulisan jelas dan runtut.", outcome=outcome)
+            grades.grade_submission(
+                trainer,
+                submission.id,
+                version=submission.version,
+                criteria=picked,
+                feedback="Tulisan jelas dan runtut.",
+                outcome=outcome,
+            )

@@ -5,6 +5,7 @@ in code, some drafts, one duplicate deleted, and mentoring notes. Perpustakaan
 Macakka (Tellulimpoe, Soppeng) is among the most active, as it was in 2019.
 
 Called by `flask --app app demo` (lms/cohorts/demo.py) after the progress."""
+
 from __future__ import annotations
 
 import math
@@ -22,26 +23,65 @@ from lms.libraries.models import STORY_MIN_CHARS, MentoringNote, Post, PostPhoto
 from lms.libraries.services import PostInput
 
 MACAKKA = "Perpustakaan Macakka"
-MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-             "Oktober", "November", "Desember"]
+MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 TITLES = {
-    "reading": ["Membaca nyaring untuk anak-anak", "Kelas mendongeng bersama orang tua", "Pojok baca di posyandu",
-                "Klub baca remaja", "Perpustakaan keliling ke dusun"],
-    "training": ["Pelatihan membuat email dan media sosial", "Pelatihan internet sehat untuk remaja",
-                 "Pelatihan pemasaran daring untuk UMKM", "Pelatihan mengetik dan mencetak surat"],
-    "skills": ["Pelatihan membuat keripik pisang", "Pelatihan menjahit untuk ibu-ibu PKK",
-               "Pelatihan budidaya jamur tiram", "Pelatihan kerajinan dari sampah plastik",
-               "Pelatihan membuat pupuk kompos", "Pelatihan membuat abon ikan"],
-    "community_meeting": ["Musyawarah desa tentang layanan perpustakaan", "Diskusi kelompok tani",
-                          "Pertemuan pengurus perpustakaan dan karang taruna"],
-    "information": ["Layanan informasi harga hasil panen", "Sosialisasi pendaftaran BPJS Kesehatan",
-                    "Layanan informasi beasiswa untuk pelajar"],
+    "reading": [
+        "Membaca nyaring untuk anak-anak",
+        "Kelas mendongeng bersama orang tua",
+        "Pojok baca di posyandu",
+        "Klub baca remaja",
+        "Perpustakaan keliling ke dusun",
+    ],
+    "training": [
+        "Pelatihan membuat email dan media sosial",
+        "Pelatihan internet sehat untuk remaja",
+        "Pelatihan pemasaran daring untuk UMKM",
+        "Pelatihan mengetik dan mencetak surat",
+    ],
+    "skills": [
+        "Pelatihan membuat keripik pisang",
+        "Pelatihan menjahit untuk ibu-ibu PKK",
+        "Pelatihan budidaya jamur tiram",
+        "Pelatihan kerajinan dari sampah plastik",
+        "Pelatihan membuat pupuk kompos",
+        "Pelatihan membuat abon ikan",
+    ],
+    "community_meeting": [
+        "Musyawarah desa tentang layanan perpustakaan",
+        "Diskusi kelompok tani",
+        "Pertemuan pengurus perpustakaan dan karang taruna",
+    ],
+    "information": [
+        "Layanan informasi harga hasil panen",
+        "Sosialisasi pendaftaran BPJS Kesehatan",
+        "Layanan informasi beasiswa untuk pelajar",
+    ],
     "exhibition": ["Pameran hasil kerajinan warga", "Pameran produk UMKM desa"],
     "competition": ["Lomba mewarnai anak", "Festival literasi desa", "Lomba bercerita anak"],
 }
-KIND_WEIGHTS = {"reading": 30, "training": 14, "skills": 24, "community_meeting": 10, "information": 10,
-                "exhibition": 5, "competition": 7}
+KIND_WEIGHTS = {
+    "reading": 30,
+    "training": 14,
+    "skills": 24,
+    "community_meeting": 10,
+    "information": 10,
+    "exhibition": 5,
+    "competition": 7,
+}
 # Participants (total range) and the share of each age group, per kind.
 PEOPLE = {
     "reading": ((10, 40), (0.75, 0.15, 0.08, 0.02)),
@@ -53,10 +93,26 @@ PEOPLE = {
     "competition": ((20, 80), (0.6, 0.3, 0.1, 0.0)),
 }
 WOMEN_SHARE = {"skills": 0.8, "reading": 0.55, "community_meeting": 0.45}
-PLACES = ["Ruang baca perpustakaan", "Balai desa", "Halaman perpustakaan", "Posyandu", "Aula kantor desa",
-          "SD negeri setempat", "Rumah ketua RT"]
-PARTNERS = ["Pemerintah desa", "PKK", "Karang taruna", "Puskesmas", "Kelompok tani", "BUMDes",
-            "Dinas Perpustakaan Kabupaten", "SD negeri", "Penyuluh pertanian"]
+PLACES = [
+    "Ruang baca perpustakaan",
+    "Balai desa",
+    "Halaman perpustakaan",
+    "Posyandu",
+    "Aula kantor desa",
+    "SD negeri setempat",
+    "Rumah ketua RT",
+]
+PARTNERS = [
+    "Pemerintah desa",
+    "PKK",
+    "Karang taruna",
+    "Puskesmas",
+    "Kelompok tani",
+    "BUMDes",
+    "Dinas Perpustakaan Kabupaten",
+    "SD negeri",
+    "Penyuluh pertanian",
+]
 OUTCOMES = {
     "reading": "Anak-anak bergantian membacakan cerita, dan beberapa orang tua meminjam buku untuk dibaca di rumah.",
     "training": "Setiap peserta pulang dengan akun dan sudah mencoba mengunggah foto produknya sendiri.",
@@ -66,9 +122,11 @@ OUTCOMES = {
     "exhibition": "Pengunjung datang dari desa tetangga, dan beberapa produk langsung dipesan.",
     "competition": "Pemenang mendapat buku cerita, dan semua peserta mendapat piagam dari pemerintah desa.",
 }
-QUOTES = ["\"Sekarang saya tahu ke mana harus bertanya,\" kata salah satu peserta.",
-          "\"Kami ingin kegiatan seperti ini setiap bulan,\" ujar seorang ibu peserta.",
-          "\"Ilmunya langsung bisa dipakai,\" kata seorang peserta sambil tersenyum."]
+QUOTES = [
+    '"Sekarang saya tahu ke mana harus bertanya," kata salah satu peserta.',
+    '"Kami ingin kegiatan seperti ini setiap bulan," ujar seorang ibu peserta.',
+    '"Ilmunya langsung bisa dipakai," kata seorang peserta sambil tersenyum.',
+]
 # Activities a month (a mean) by how active a library is, and how many are so.
 TIERS = [(7.0, 6), (4.2, 22), (2.6, 30), (1.2, 27), (0.3, 15)]
 SEASON = {5: 0.55, 6: 0.8, 12: 0.75}  # Ramadan fell in May 2019, Lebaran in June
@@ -120,13 +178,28 @@ def _content(rng: random.Random, library: Library, day: date, short: bool) -> Po
     if short:
         story = f"{title} di {place.lower()}."
     else:
-        story = (f"Pada {_long_date(day)}, {library.name} mengadakan kegiatan {title[0].lower() + title[1:]} "
-                 f"di {place.lower()}. Kegiatan ini diikuti {total} peserta ({total - female} laki-laki dan "
-                 f"{female} perempuan){' bersama ' + partners if partners else ''}.\n\n{OUTCOMES[kind]} "
-                 f"{rng.choice(QUOTES)}")
-    return PostInput(title=title, activity_date=day, kind=kind, place=place, male=total - female, female=female,
-                     age_children=ages[0], age_teens=ages[1], age_adults=ages[2], age_elderly=ages[3],
-                     partners=partners, story=story, shows_people=True, consent=True)
+        story = (
+            f"Pada {_long_date(day)}, {library.name} mengadakan kegiatan {title[0].lower() + title[1:]} "
+            f"di {place.lower()}. Kegiatan ini diikuti {total} peserta ({total - female} laki-laki dan "
+            f"{female} perempuan){' bersama ' + partners if partners else ''}.\n\n{OUTCOMES[kind]} "
+            f"{rng.choice(QUOTES)}"
+        )
+    return PostInput(
+        title=title,
+        activity_date=day,
+        kind=kind,
+        place=place,
+        male=total - female,
+        female=female,
+        age_children=ages[0],
+        age_teens=ages[1],
+        age_adults=ages[2],
+        age_elderly=ages[3],
+        partners=partners,
+        story=story,
+        shows_people=True,
+        consent=True,
+    )
 
 
 def _pictures(rng: random.Random, count: int = 6) -> list[photos.ProcessedPhoto]:
@@ -155,8 +228,16 @@ def _pictures(rng: random.Random, count: int = 6) -> list[photos.ProcessedPhoto]
 
 def _attach(post: Post, picture: photos.ProcessedPhoto) -> None:
     web, thumb = photos.store(picture)
-    post.photos.append(PostPhoto(stored_name=web, thumb_name=thumb, width=picture.width, height=picture.height,
-                                 size=len(picture.web), position=len(post.photos)))
+    post.photos.append(
+        PostPhoto(
+            stored_name=web,
+            thumb_name=thumb,
+            width=picture.width,
+            height=picture.height,
+            size=len(picture.web),
+            position=len(post.photos),
+        )
+    )
 
 
 def add_library_demo(people: list[User], until: date, seed: int = 2019) -> str:
@@ -201,19 +282,29 @@ def add_library_demo(people: list[User], until: date, seed: int = 2019) -> str:
         post.deleted_at, post.deleted_by_id = post.published_at, deleter.id
     notes = _notes(rng, libraries, people, until)
     db.session.flush()
-    return (f"Activity documentation: {len(posts)} posts from {len(libraries)} village libraries, "
-            f"{notes} mentoring notes.")
+    return (
+        f"Activity documentation: {len(posts)} posts from {len(libraries)} village libraries, {notes} mentoring notes."
+    )
 
 
-def _add(rng: random.Random, plan: _Plan, day: date, pictures, recent: date, *, photo: bool | None = None,
-         short: bool | None = None) -> Post:
+def _add(
+    rng: random.Random,
+    plan: _Plan,
+    day: date,
+    pictures,
+    recent: date,
+    *,
+    photo: bool | None = None,
+    short: bool | None = None,
+) -> Post:
     author = rng.choice(plan.people)
     if short is None:
         short = rng.random() < 0.08
     data = _content(rng, plan.library, day, short)
     post = services.build_post(author, data, library=plan.library)
     post.created_at = post.updated_at = post.published_at = datetime.combine(
-        day + timedelta(days=rng.randint(0, 3)), datetime.min.time(), tzinfo=ranking.WIT)
+        day + timedelta(days=rng.randint(0, 3)), datetime.min.time(), tzinfo=ranking.WIT
+    )
     macakka = plan.library.name == MACAKKA
     if photo is None:
         photo = (macakka and day >= recent - timedelta(days=120)) or (day >= recent and rng.random() < 0.35)
@@ -225,8 +316,15 @@ def _add(rng: random.Random, plan: _Plan, day: date, pictures, recent: date, *, 
 
 
 def _counted(plan: _Plan, since: date, until: date) -> int:
-    return len({(p.activity_date, p.title_key) for p in plan.posts if p.activity_date is not None and since <= p.activity_date <= until
-                and (p.photos or p.story_chars >= STORY_MIN_CHARS)})
+    return len(
+        {
+            (p.activity_date, p.title_key)
+            for p in plan.posts
+            if p.activity_date is not None
+            and since <= p.activity_date <= until
+            and (p.photos or p.story_chars >= STORY_MIN_CHARS)
+        }
+    )
 
 
 def _lift_macakka(rng, libraries, since, until, pictures, recent) -> None:
@@ -239,8 +337,15 @@ def _lift_macakka(rng, libraries, since, until, pictures, recent) -> None:
     others = sorted((_counted(p, start, until) for p in libraries.values() if p is not plan), reverse=True)
     target = (others[2] if len(others) > 2 else 0) + 1
     while _counted(plan, start, until) < target:
-        _add(rng, plan, start + timedelta(days=rng.randrange((until - start).days + 1)), pictures, recent,
-             photo=True, short=False)
+        _add(
+            rng,
+            plan,
+            start + timedelta(days=rng.randrange((until - start).days + 1)),
+            pictures,
+            recent,
+            photo=True,
+            short=False,
+        )
 
 
 def _drafts_and_duplicates(rng, libraries, until) -> list[tuple[Post, User]]:
@@ -266,14 +371,20 @@ def _drafts_and_duplicates(rng, libraries, until) -> list[tuple[Post, User]]:
 
 
 NOTE_TEXTS = [
-    ("Membahas lampu merah dua bulan terakhir. Kegiatan sebenarnya berjalan, tetapi belum didokumentasikan "
-     "karena pengelola tidak punya waktu mengunggah foto.",
-     "Pengelola mengunggah kegiatan bulan lalu paling lambat akhir pekan ini; relawan karang taruna membantu "
-     "memotret setiap kegiatan."),
-    ("Membahas turunnya jumlah peserta pelatihan keterampilan setelah musim panen.",
-     "Menjadwalkan pelatihan sore hari dan mengajak PKK sebagai mitra. Dicek lagi pada kunjungan berikutnya."),
-    ("Perpustakaan stabil hijau. Berbagi praktik baik tentang kelas mendongeng bersama orang tua.",
-     "Pengelola diminta membagikan pengalamannya pada pertemuan perpustakaan desa tingkat kabupaten."),
+    (
+        "Membahas lampu merah dua bulan terakhir. Kegiatan sebenarnya berjalan, tetapi belum didokumentasikan "
+        "karena pengelola tidak punya waktu mengunggah foto.",
+        "Pengelola mengunggah kegiatan bulan lalu paling lambat akhir pekan ini; relawan karang taruna membantu "
+        "memotret setiap kegiatan.",
+    ),
+    (
+        "Membahas turunnya jumlah peserta pelatihan keterampilan setelah musim panen.",
+        "Menjadwalkan pelatihan sore hari dan mengajak PKK sebagai mitra. Dicek lagi pada kunjungan berikutnya.",
+    ),
+    (
+        "Perpustakaan stabil hijau. Berbagi praktik baik tentang kelas mendongeng bersama orang tua.",
+        "Pengelola diminta membagikan pengalamannya pada pertemuan perpustakaan desa tingkat kabupaten.",
+    ),
 ]
 
 
@@ -283,12 +394,21 @@ def _notes(rng, libraries, people, until) -> int:
     facilitators = [p for p in people if p.participant_type == "district_facilitator" and p.library]
     for facilitator in facilitators:
         home = facilitator.library
-        theirs = [plan for plan in libraries.values()
-                  if plan.library.regency == home.regency and plan.library.province == home.province]
+        theirs = [
+            plan
+            for plan in libraries.values()
+            if plan.library.regency == home.regency and plan.library.province == home.province
+        ]
         for plan in rng.sample(theirs, min(2, len(theirs))):
             discussed, follow_up = rng.choice(NOTE_TEXTS)
-            db.session.add(MentoringNote(library_id=plan.library.id, author_id=facilitator.id,
-                                         visit_date=until - timedelta(days=rng.randint(10, 60)),
-                                         discussed=discussed, follow_up=follow_up))
+            db.session.add(
+                MentoringNote(
+                    library_id=plan.library.id,
+                    author_id=facilitator.id,
+                    visit_date=until - timedelta(days=rng.randint(10, 60)),
+                    discussed=discussed,
+                    follow_up=follow_up,
+                )
+            )
             count += 1
     return count

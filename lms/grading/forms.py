@@ -1,5 +1,6 @@
 """The grading forms: the rubric form is built from the rubric version being
 graded, one score field and one comment field per criterion."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Grading: the status machine, the version check, history, completion."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,8 +14,8 @@ from lms.grading import policy
 from lms.grading.models import Grade, GradeEvent, Submission
 from lms.grading.notifications import notify
 from lms.grading.rubric import check_picked, compute_score
-from lms.learning.progress import record_progress
 from lms.grading.rubric_versions import current_rubric
+from lms.learning.progress import record_progress
 
 OUTCOMES = ("save", "release", "revise")
 # status -> outcomes allowed from it. "revise" waits for the trainee's next
@@ -41,16 +42,27 @@ def grade_as_dict(grade: Grade | None) -> dict[str, Any] | None:
     if grade is None:
         return None
     return {
-        "score": grade.score, "max_score": grade.max_score, "criteria": grade.points,
-        "comments": grade.comments, "feedback": grade.feedback,
+        "score": grade.score,
+        "max_score": grade.max_score,
+        "criteria": grade.points,
+        "comments": grade.comments,
+        "feedback": grade.feedback,
         "rubric_version": grade.rubric_version.version,
         "grader": grade.grader.name if grade.grader else None,
         "released": grade.released_at is not None,
     }
 
 
-def grade_submission(grader: User, submission_id: int, *, version: Any, criteria: Any,
-                     comments: Any = None, feedback: Any = "", outcome: Any = "save") -> Submission:
+def grade_submission(
+    grader: User,
+    submission_id: int,
+    *,
+    version: Any,
+    criteria: Any,
+    comments: Any = None,
+    feedback: Any = "",
+    outcome: Any = "save",
+) -> Submission:
     submission = get_gradable(grader, submission_id)
     activity = submission.activity
     comments = comments or {}
@@ -64,14 +76,24 @@ def grade_submission(grader: User, submission_id: int, *, version: Any, criteria
         raise Invalid(_("Feedback must be a text."), [{"field": "feedback", "message": "invalid"}])
     if version != submission.version:
         raise Conflict(
-            _("Someone else changed this submission while you were grading. Both grades are shown; "
-              "check them and save again."),
-            {"current_version": submission.version, "current": grade_as_dict(submission.grade),
-             "yours": {"criteria": criteria, "comments": comments, "feedback": feedback}},
+            _(
+                "Someone else changed this submission while you were grading. Both grades are shown; "
+                "check them and save again."
+            ),
+            {
+                "current_version": submission.version,
+                "current": grade_as_dict(submission.grade),
+                "yours": {"criteria": criteria, "comments": comments, "feedback": feedback},
+            },
         )
     if outcome not in TRANSITIONS[submission.status]:
-        raise Conflict(_("A %(status)s submission cannot be given the outcome %(outcome)s.",
-                         status=submission.status, outcome=outcome))
+        raise Conflict(
+            _(
+                "A %(status)s submission cannot be given the outcome %(outcome)s.",
+                status=submission.status,
+                outcome=outcome,
+            )
+        )
     rubric = current_rubric(activity)
     problems = check_picked(rubric.data, criteria)
     known = {c["id"] for c in rubric.criteria}
@@ -96,9 +118,17 @@ def grade_submission(grader: User, submission_id: int, *, version: Any, criteria
     submission.status = NEW_STATUS[outcome]
     submission.version += 1
     submission.updated_at = now
-    db.session.add(GradeEvent(submission_id=submission.id, actor_id=grader.id, action=outcome,
-                              old_score=old_score, new_score=score, rubric_version=rubric.version,
-                              status=submission.status))
+    db.session.add(
+        GradeEvent(
+            submission_id=submission.id,
+            actor_id=grader.id,
+            action=outcome,
+            old_score=old_score,
+            new_score=score,
+            rubric_version=rubric.version,
+            status=submission.status,
+        )
+    )
     _update_progress(submission, score)
     db.session.flush()
     return submission
@@ -109,15 +139,25 @@ def _update_progress(submission: Submission, score: float) -> None:
     link = f"/courses/{activity.course.slug}/{activity.slug}"
     if submission.status == "released":
         passed = score >= activity.config["pass_score"]
-        record_progress(submission.user_id, activity.id, status="completed" if passed else "failed",
-                        completed=passed, score=score)
-        notify(submission.user_id, "released",
-               _("Your grade for %(title)s is out: %(score)s/%(max)s.", title=activity.title,
-                 score=f"{score:g}", max=f"{activity.config['max_score']:g}"), link)
+        record_progress(
+            submission.user_id, activity.id, status="completed" if passed else "failed", completed=passed, score=score
+        )
+        notify(
+            submission.user_id,
+            "released",
+            _(
+                "Your grade for %(title)s is out: %(score)s/%(max)s.",
+                title=activity.title,
+                score=f"{score:g}",
+                max=f"{activity.config['max_score']:g}",
+            ),
+            link,
+        )
     elif submission.status == "revise":
         record_progress(submission.user_id, activity.id, status="revise", completed=False)
-        notify(submission.user_id, "revise",
-               _("%(title)s was returned to you for revision.", title=activity.title), link)
+        notify(
+            submission.user_id, "revise", _("%(title)s was returned to you for revision.", title=activity.title), link
+        )
     else:
         record_progress(submission.user_id, activity.id, status="graded", completed=False)
 
@@ -125,15 +165,28 @@ def _update_progress(submission: Submission, score: float) -> None:
 def release_many(grader: User, submission_ids: list[int]) -> int:
     """Release every graded submission in the list that the grader may grade."""
     released = 0
-    for submission in db.session.scalars(policy.gradable_submissions(grader).where(
-            Submission.id.in_(submission_ids or [0]), Submission.status == "graded")):
+    for submission in db.session.scalars(
+        policy.gradable_submissions(grader).where(
+            Submission.id.in_(submission_ids or [0]), Submission.status == "graded"
+        )
+    ):
         grade = submission.grade
-        grade_submission(grader, submission.id, version=submission.version, criteria=grade.points,
-                         comments=grade.comments, feedback=grade.feedback, outcome="release")
+        grade_submission(
+            grader,
+            submission.id,
+            version=submission.version,
+            criteria=grade.points,
+            comments=grade.comments,
+            feedback=grade.feedback,
+            outcome="release",
+        )
         released += 1
     return released
 
 
 def history(submission: Submission) -> list[GradeEvent]:
-    return list(db.session.scalars(
-        sa.select(GradeEvent).where(GradeEvent.submission_id == submission.id).order_by(GradeEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(GradeEvent).where(GradeEvent.submission_id == submission.id).order_by(GradeEvent.id)
+        )
+    )

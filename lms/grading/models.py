@@ -1,14 +1,15 @@
 """Submissions, their files and drafts, grades, grade history, notifications."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.coursepacks.models import Activity
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -75,11 +76,12 @@ class Submission(Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped["User"] = relationship()
-    activity: Mapped["Activity"] = relationship()
-    files: Mapped[list["SubmissionFile"]] = relationship(
-        back_populates="submission", order_by="SubmissionFile.id", cascade="all, delete-orphan")
-    grade: Mapped["Grade | None"] = relationship(back_populates="submission", uselist=False)
+    user: Mapped[User] = relationship()
+    activity: Mapped[Activity] = relationship()
+    files: Mapped[list[SubmissionFile]] = relationship(
+        back_populates="submission", order_by="SubmissionFile.id", cascade="all, delete-orphan"
+    )
+    grade: Mapped[Grade | None] = relationship(back_populates="submission", uselist=False)
 
 
 class SubmissionFile(Model):
@@ -113,7 +115,7 @@ class Grade(Model):
 
     submission: Mapped[Submission] = relationship(back_populates="grade")
     rubric_version: Mapped[RubricVersion] = relationship()
-    grader: Mapped["User | None"] = relationship()
+    grader: Mapped[User | None] = relationship()
 
 
 class GradeEvent(Model):
@@ -131,7 +133,7 @@ class GradeEvent(Model):
     status: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor: Mapped["User | None"] = relationship()
+    actor: Mapped[User | None] = relationship()
 
 
 class Notification(Model):

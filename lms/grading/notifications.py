@@ -1,4 +1,5 @@
 """Notifications inside the app: released or returned work, new submissions."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -13,10 +14,14 @@ def notify(user_id: int, kind: str, message: str, link: str = "") -> None:
 
 
 def unread_notifications(user: User, limit: int = 10) -> list[Notification]:
-    return list(db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def mark_read(user: User, notification_id: int | None = None) -> None:

@@ -1,5 +1,6 @@
 """Who may see and grade which submission (rules registered in lms.authz). Every read of someone's work goes
 through here, so one test matrix covers every route and role."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,8 +8,8 @@ import sqlalchemy as sa
 from lms.accounts.models import User
 from lms.authz import rule
 from lms.cohorts.services import trainer_trainee_ids
-from lms.grading.models import Submission
 from lms.extensions import db
+from lms.grading.models import Submission
 
 
 def visible_submissions(user: User) -> sa.Select:

@@ -1,7 +1,8 @@
 """Rubrics: validation of the TOML file and the score formula of course-format.md.
 
-    grade = (sum - min) / (max - min) * max_score      (rounded to 0.1)
+grade = (sum - min) / (max - min) * max_score      (rounded to 0.1)
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,7 +45,7 @@ def _load_levels(raw: Any, source: PackSource, rel: str, field: str) -> list[dic
     for index, level in enumerate(raw, start=1):
         where = f"{field}[{index}]"
         if not isinstance(level, dict):
-            source.problem(rel, where, "must be a table { points = N, label = \"...\" }")
+            source.problem(rel, where, 'must be a table { points = N, label = "..." }')
             return None
         points, label = level.get("points"), level.get("label")
         if not isinstance(points, (int, float)) or isinstance(points, bool):
@@ -95,5 +96,7 @@ def check_picked(rubric: dict[str, Any], picked: Any) -> list[dict[str, str]]:
         value = picked[cid]
         points = [level["points"] for level in criterion["levels"]]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in points:
-            problems.append({"field": f"criteria.{cid}", "message": f"{value!r} is not a level; choose one of {points}"})
+            problems.append(
+                {"field": f"criteria.{cid}", "message": f"{value!r} is not a level; choose one of {points}"}
+            )
     return problems

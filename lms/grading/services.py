@@ -1,4 +1,5 @@
 """The trainer's queue and dashboard figures."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,12 +25,15 @@ class QueueFilter:
     late: bool | None = None
 
     @classmethod
-    def from_args(cls, args) -> "QueueFilter":
+    def from_args(cls, args) -> QueueFilter:
         late = args.get("late")
         status = args.get("status")
-        return cls(course=args.get("course") or None, activity=args.get("activity") or None,
-                   status=status if status in SUBMISSION_STATUSES else None,
-                   late={"1": True, "0": False}.get(late or ""))
+        return cls(
+            course=args.get("course") or None,
+            activity=args.get("activity") or None,
+            status=status if status in SUBMISSION_STATUSES else None,
+            late={"1": True, "0": False}.get(late or ""),
+        )
 
 
 def _filtered(query: sa.Select, filters: QueueFilter) -> sa.Select:
@@ -51,10 +55,14 @@ def queue(user: User, filters: QueueFilter, page: int = 1, per_page: int = 50):
         query = query.where(Submission.status == filters.status)
     else:
         query = query.where(Submission.status.in_(("submitted", "graded")))
-    query = query.options(joinedload(Submission.user), joinedload(Submission.activity).joinedload(Activity.course),
-                          selectinload(Submission.grade))
-    return db.paginate(query.order_by(Submission.submitted_at, Submission.id), page=page, per_page=per_page,
-                       error_out=False)
+    query = query.options(
+        joinedload(Submission.user),
+        joinedload(Submission.activity).joinedload(Activity.course),
+        selectinload(Submission.grade),
+    )
+    return db.paginate(
+        query.order_by(Submission.submitted_at, Submission.id), page=page, per_page=per_page, error_out=False
+    )
 
 
 def status_counts(user: User, filters: QueueFilter) -> dict[str, int]:
@@ -67,14 +75,21 @@ def status_counts(user: User, filters: QueueFilter) -> dict[str, int]:
 
 def next_in_queue(user: User, after: Submission) -> Submission | None:
     query = policy.visible_submissions(user).where(
-        Submission.status == "submitted", Submission.id != after.id,
-        sa.or_(Submission.submitted_at > after.submitted_at,
-               sa.and_(Submission.submitted_at == after.submitted_at, Submission.id > after.id)))
+        Submission.status == "submitted",
+        Submission.id != after.id,
+        sa.or_(
+            Submission.submitted_at > after.submitted_at,
+            sa.and_(Submission.submitted_at == after.submitted_at, Submission.id > after.id),
+        ),
+    )
     found = db.session.scalar(query.order_by(Submission.submitted_at, Submission.id).limit(1))
     if found is None:
-        found = db.session.scalar(policy.visible_submissions(user).where(
-            Submission.status == "submitted", Submission.id != after.id)
-            .order_by(Submission.submitted_at, Submission.id).limit(1))
+        found = db.session.scalar(
+            policy.visible_submissions(user)
+            .where(Submission.status == "submitted", Submission.id != after.id)
+            .order_by(Submission.submitted_at, Submission.id)
+            .limit(1)
+        )
     return found
 
 

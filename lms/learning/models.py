@@ -1,13 +1,14 @@
 """What a trainee has done: progress per activity, quiz attempts."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from lms.coursepacks.models import Activity
@@ -33,7 +34,7 @@ class Progress(Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    activity: Mapped["Activity"] = relationship()
+    activity: Mapped[Activity] = relationship()
 
     @property
     def completed(self) -> bool:

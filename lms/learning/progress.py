@@ -1,4 +1,5 @@
 """Progress: the one table every activity type writes its trainee's state to."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -64,7 +65,8 @@ def _course_completed_by(user_id: int, activity_id: int) -> int | None:
         sa.select(Activity.course_id, sa.func.count(Activity.id), done)
         .outerjoin(Progress, sa.and_(Progress.activity_id == Activity.id, Progress.user_id == user_id))
         .where(Activity.course_id == course_id, Activity.archived.is_(False))
-        .group_by(Activity.course_id)).first()
+        .group_by(Activity.course_id)
+    ).first()
     return row[0] if row is not None and row[1] == row[2] else None
 
 

@@ -1,5 +1,6 @@
 """Course progress for one person, computed from the progress table in a fixed
 number of queries."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,28 +57,34 @@ def course_progress(user: User, courses: list[Course]) -> list[CourseProgress]:
     if not courses:
         return []
     course_ids = [c.id for c in courses]
-    activities = list(db.session.scalars(
-        sa.select(Activity).where(Activity.course_id.in_(course_ids), Activity.archived.is_(False))
-        .order_by(Activity.course_id, Activity.position)
-    ))
+    activities = list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.course_id.in_(course_ids), Activity.archived.is_(False))
+            .order_by(Activity.course_id, Activity.position)
+        )
+    )
     rows = db.session.scalars(
-        sa.select(Progress).where(Progress.user_id == user.id,
-                                  Progress.activity_id.in_([a.id for a in activities] or [0]))
+        sa.select(Progress).where(
+            Progress.user_id == user.id, Progress.activity_id.in_([a.id for a in activities] or [0])
+        )
     )
     progress = {row.activity_id: row for row in rows}
     by_course: dict[int, list[Activity]] = {cid: [] for cid in course_ids}
     for activity in activities:
         by_course[activity.course_id].append(activity)
     return [
-        CourseProgress(course, by_course[course.id],
-                       {a.id: progress[a.id] for a in by_course[course.id] if a.id in progress})
+        CourseProgress(
+            course, by_course[course.id], {a.id: progress[a.id] for a in by_course[course.id] if a.id in progress}
+        )
         for course in courses
     ]
 
 
 def get_activity(course: Course, slug: str) -> Activity | None:
-    return db.session.scalar(sa.select(Activity).where(
-        Activity.course_id == course.id, Activity.slug == slug, Activity.archived.is_(False)))
+    return db.session.scalar(
+        sa.select(Activity).where(Activity.course_id == course.id, Activity.slug == slug, Activity.archived.is_(False))
+    )
 
 
 def neighbours(activity: Activity, current: list[Activity]) -> tuple[Activity | None, Activity | None]:

@@ -1,5 +1,6 @@
 """The mentoring forms. The services check the values (and say what is wrong in
 the page's language); the forms only read and type what was sent."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,21 +1,22 @@
 """Data-based mentoring: who mentors which library, traffic lights from the
 monthly counts, mentoring notes, and the organizers' thresholds."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased, joinedload
 
 from lms.accounts.models import Library, User
 from lms.errors import Invalid, NotFound
 from lms.extensions import db, utcnow
 from lms.libraries import ranking
-from lms.libraries.policy import default_library_ids, may_write_notes, mentored_library_ids
 from lms.libraries.models import LightSettings, MentoringNote, MentorLibrary
+from lms.libraries.policy import default_library_ids, may_write_notes, mentored_library_ids
 
 LIGHTS = {"green": _l("Green"), "yellow": _l("Yellow"), "red": _l("Red")}
 TREND_MONTHS = 6
@@ -23,6 +24,7 @@ FACILITATOR_TYPES = ("district_facilitator", "provincial_facilitator")
 
 
 # -- thresholds ---------------------------------------------------------------
+
 
 def get_settings() -> LightSettings:
     """The saved thresholds, or the defaults (not stored until an organizer saves)."""
@@ -34,8 +36,10 @@ def save_settings(user: User, green_min: int | None, yellow_min: int | None) -> 
     if green_min is None or yellow_min is None:
         raise Invalid(_("Both thresholds are whole numbers."), {"field": "green_min"})
     if not 1 <= yellow_min < green_min <= 100:
-        raise Invalid(_("Yellow needs at least 1 activity a month, and green more than yellow (at most 100)."),
-                      {"field": "green_min"})
+        raise Invalid(
+            _("Yellow needs at least 1 activity a month, and green more than yellow (at most 100)."),
+            {"field": "green_min"},
+        )
     settings = db.session.scalar(sa.select(LightSettings).order_by(LightSettings.id).limit(1))
     if settings is None:
         settings = LightSettings()
@@ -55,6 +59,7 @@ def light(count: int, settings: LightSettings) -> str:
 
 
 # -- which month the lights describe ------------------------------------------
+
 
 def _end(now: date | None, period: ranking.Period | None) -> date:
     """The day after which the pages stop looking: today, or the end of the
@@ -80,6 +85,7 @@ def last_month(now: date | None = None, period: ranking.Period | None = None) ->
 
 # -- who mentors whom ----------------------------------------------------------
 
+
 def mentors_of(library: Library) -> list[User]:
     """Everyone whose list holds the library: the same rules as
     mentored_library_ids, turned around into one query."""
@@ -88,16 +94,32 @@ def mentors_of(library: Library) -> list[User]:
     by_default: sa.ColumnElement[bool] = sa.false()
     if library.kind == "village":
         by_default = sa.or_(
-            sa.and_(User.participant_type == "district_facilitator", home.regency != "",
-                    home.regency == library.regency, home.province == library.province),
-            sa.and_(User.participant_type == "provincial_facilitator", home.province != "",
-                    home.province == library.province))
-    return list(db.session.scalars(
-        sa.select(User).outerjoin(home, home.id == User.library_id)
-        .where(User.active.is_(True), sa.or_(
-            sa.and_(by_default, User.id.not_in(changes.where(MentorLibrary.included.is_(False)))),
-            User.id.in_(changes.where(MentorLibrary.included.is_(True)))))
-        .order_by(User.name)))
+            sa.and_(
+                User.participant_type == "district_facilitator",
+                home.regency != "",
+                home.regency == library.regency,
+                home.province == library.province,
+            ),
+            sa.and_(
+                User.participant_type == "provincial_facilitator",
+                home.province != "",
+                home.province == library.province,
+            ),
+        )
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .outerjoin(home, home.id == User.library_id)
+            .where(
+                User.active.is_(True),
+                sa.or_(
+                    sa.and_(by_default, User.id.not_in(changes.where(MentorLibrary.included.is_(False)))),
+                    User.id.in_(changes.where(MentorLibrary.included.is_(True))),
+                ),
+            )
+            .order_by(User.name)
+        )
+    )
 
 
 def set_mentored(organizer: User, mentor: User, library_id: int, included: bool) -> None:
@@ -122,13 +144,23 @@ def set_mentored(organizer: User, mentor: User, library_id: int, included: bool)
 
 def mentors() -> list[User]:
     """People who mentor: facilitators, and anyone an organizer gave a library."""
-    return list(db.session.scalars(sa.select(User).options(joinedload(User.library)).where(sa.or_(
-        User.participant_type.in_(FACILITATOR_TYPES),
-        User.id.in_(sa.select(MentorLibrary.mentor_id).where(MentorLibrary.included.is_(True)))))
-        .order_by(User.name)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .options(joinedload(User.library))
+            .where(
+                sa.or_(
+                    User.participant_type.in_(FACILITATOR_TYPES),
+                    User.id.in_(sa.select(MentorLibrary.mentor_id).where(MentorLibrary.included.is_(True))),
+                )
+            )
+            .order_by(User.name)
+        )
+    )
 
 
 # -- lights and trends -----------------------------------------------------------
+
 
 @dataclass
 class Month:
@@ -164,17 +196,28 @@ class LibraryLights:
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
 
 
-def lights_for(libraries: list[Library], month: date, settings: LightSettings | None = None,
-               months: int = TREND_MONTHS) -> list[LibraryLights]:
+def lights_for(
+    libraries: list[Library], month: date, settings: LightSettings | None = None, months: int = TREND_MONTHS
+) -> list[LibraryLights]:
     """Lights of `months` months ending with `month`, for these libraries; the
     ones to contact first come first. A fixed number of queries."""
     settings = settings or get_settings()
     first = ranking.add_months(month, -(months - 1))
     ids = [library.id for library in libraries]
     counts = ranking.monthly_counts(first, month, ids) if ids else {}
-    last_notes: dict[int, date] = dict(db.session.execute(
-        sa.select(MentoringNote.library_id, sa.func.max(MentoringNote.visit_date))
-        .where(MentoringNote.library_id.in_(ids)).group_by(MentoringNote.library_id)).tuples().all()) if ids else {}
+    last_notes: dict[int, date] = (
+        dict(
+            db.session.execute(
+                sa.select(MentoringNote.library_id, sa.func.max(MentoringNote.visit_date))
+                .where(MentoringNote.library_id.in_(ids))
+                .group_by(MentoringNote.library_id)
+            )
+            .tuples()
+            .all()
+        )
+        if ids
+        else {}
+    )
     result = []
     for library in libraries:
         row = LibraryLights(library, last_note=last_notes.get(library.id))
@@ -201,9 +244,15 @@ def mentored_libraries(mentor: User, province: str | None = None) -> list[Librar
 
 # -- notes -------------------------------------------------------------------------
 
+
 def notes_of(library: Library) -> list[MentoringNote]:
-    return list(db.session.scalars(sa.select(MentoringNote).where(MentoringNote.library_id == library.id)
-                                   .order_by(MentoringNote.visit_date.desc(), MentoringNote.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(MentoringNote)
+            .where(MentoringNote.library_id == library.id)
+            .order_by(MentoringNote.visit_date.desc(), MentoringNote.id.desc())
+        )
+    )
 
 
 def add_note(user: User, library: Library, visit_date: date | None, discussed: str, follow_up: str) -> MentoringNote:
@@ -218,8 +267,9 @@ def add_note(user: User, library: Library, visit_date: date | None, discussed: s
         raise Invalid(_("Write what was discussed."), {"field": "discussed"})
     if len(discussed) > 5000 or len(follow_up) > 5000:
         raise Invalid(_("A note holds at most 5000 characters per field."), {"field": "discussed"})
-    note = MentoringNote(library_id=library.id, author_id=user.id, visit_date=visit_date,
-                         discussed=discussed, follow_up=follow_up)
+    note = MentoringNote(
+        library_id=library.id, author_id=user.id, visit_date=visit_date, discussed=discussed, follow_up=follow_up
+    )
     db.session.add(note)
     db.session.flush()
     return note

@@ -1,16 +1,16 @@
 """Activity documentation: a library's posts and their photos, the mentors'
 lists and notes, and the organizers' traffic-light thresholds."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from lms.accounts.models import Library, User
@@ -84,12 +84,13 @@ class Post(Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
-    library: Mapped["Library"] = relationship()
-    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])
-    updated_by: Mapped["User | None"] = relationship(foreign_keys=[updated_by_id])
-    deleted_by: Mapped["User | None"] = relationship(foreign_keys=[deleted_by_id])
-    photos: Mapped[list["PostPhoto"]] = relationship(
-        back_populates="post", order_by="PostPhoto.position, PostPhoto.id", cascade="all, delete-orphan")
+    library: Mapped[Library] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
+    photos: Mapped[list[PostPhoto]] = relationship(
+        back_populates="post", order_by="PostPhoto.position, PostPhoto.id", cascade="all, delete-orphan"
+    )
 
     @property
     def participants(self) -> int:
@@ -105,9 +106,14 @@ class Post(Model):
 
     def counts_on(self, today: date) -> bool:
         """The leaderboard's rule for one post (ranking.counted_posts is the same in SQL)."""
-        return (self.status == "published" and self.deleted_at is None and bool(self.title_key)
-                and self.activity_date is not None and self.activity_date <= today
-                and (bool(self.photos) or self.story_chars >= STORY_MIN_CHARS))
+        return (
+            self.status == "published"
+            and self.deleted_at is None
+            and bool(self.title_key)
+            and self.activity_date is not None
+            and self.activity_date <= today
+            and (bool(self.photos) or self.story_chars >= STORY_MIN_CHARS)
+        )
 
 
 class PostPhoto(Model):
@@ -154,7 +160,7 @@ class MentoringNote(Model):
     follow_up: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author: Mapped["User | None"] = relationship()
+    author: Mapped[User | None] = relationship()
 
 
 class LightSettings(Model):

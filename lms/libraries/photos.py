@@ -6,6 +6,7 @@ no metadata can ride along. A file that is not a photo, a damaged one, or one
 with more pixels than LMS_PHOTO_MAX_PIXELS (a decompression bomb, or simply
 too big to decode on a small server) is refused with a message that says why.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,8 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
-from lms.errors import Invalid, TooLarge
 from lms import storage as uploads
+from lms.errors import Invalid, TooLarge
 from lms.storage import clean_name
 
 FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -49,10 +50,15 @@ def _open(data: bytes, name: str) -> Image.Image:
     """Open and decode, turning every way a file can be wrong into Invalid."""
     limit = max_pixels()
     not_a_photo = _("%(name)s is not a photo we can read. Send a JPEG, PNG or WebP photo.", name=name)
-    too_big = _("%(name)s has too many pixels (more than %(mp)s megapixels). Send a smaller photo.",
-                name=name, mp=limit // 1_000_000)
-    damaged = _("%(name)s could not be read: the file is damaged or incomplete. Send it again, "
-                "or another copy of the photo.", name=name)
+    too_big = _(
+        "%(name)s has too many pixels (more than %(mp)s megapixels). Send a smaller photo.",
+        name=name,
+        mp=limit // 1_000_000,
+    )
+    damaged = _(
+        "%(name)s could not be read: the file is damaged or incomplete. Send it again, or another copy of the photo.",
+        name=name,
+    )
     with warnings.catch_warnings():
         # Pillow warns, then refuses, past Image.MAX_IMAGE_PIXELS; both are a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -122,8 +128,10 @@ def check_photos(files: list[FileStorage]) -> list[ProcessedPhoto]:
         name = clean_name(storage.filename)
         data = storage.read(per_file + 1)
         if len(data) > per_file:
-            raise TooLarge(_("%(name)s is larger than %(mb)s MB.", name=name, mb=per_file // (1024 * 1024)),
-                           {"field": "photos", "file": name})
+            raise TooLarge(
+                _("%(name)s is larger than %(mb)s MB.", name=name, mb=per_file // (1024 * 1024)),
+                {"field": "photos", "file": name},
+            )
         if not data:
             raise Invalid(_("%(name)s is empty.", name=name), {"field": "photos", "file": name})
         processed.append(process(data, name))
@@ -140,7 +148,7 @@ def store(photo: ProcessedPhoto) -> tuple[str, str]:
     """Write both sizes under generated names; returns (web name, thumbnail name)."""
     token = secrets.token_hex(16)
     names = (f"{token}.jpg", f"{token}-t.jpg")
-    for stored_name, data in zip(names, (photo.web, photo.thumb)):
+    for stored_name, data in zip(names, (photo.web, photo.thumb), strict=False):
         with open(folder() / stored_name, "xb") as handle:
             handle.write(data)
     return names

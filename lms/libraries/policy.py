@@ -1,5 +1,6 @@
 """Who may see and change a library's posts and its mentoring (rules registered
 in lms.authz), and the scoped query of the libraries a mentor looks after."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -58,8 +59,7 @@ def mentored_library_ids(mentor: User) -> set[int]:
 
 @rule("libraries.see_mentoring")
 def may_see_mentoring(user: User, library: Library) -> bool:
-    return (user.has_role("organizer") or user.library_id == library.id
-            or library.id in mentored_library_ids(user))
+    return user.has_role("organizer") or user.library_id == library.id or library.id in mentored_library_ids(user)
 
 
 @rule("libraries.mentor")

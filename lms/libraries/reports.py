@@ -1,6 +1,7 @@
 """A library's monthly activity report, as CSV (for spreadsheets) and PDF (to
 print or send). The PDF uses fpdf2's core fonts, so no system font is needed;
 text is made latin-1-safe first (Indonesian needs nothing more)."""
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,23 @@ from lms.accounts.models import Library
 from lms.libraries import ranking, services
 from lms.libraries.models import AGE_GROUPS, KINDS, Post
 
-CSV_COLUMNS = ["date", "title", "kind", "place", "male", "female", "participants", "children", "teens",
-               "adults", "elderly", "partners", "photos", "counts", "link"]
+CSV_COLUMNS = [
+    "date",
+    "title",
+    "kind",
+    "place",
+    "male",
+    "female",
+    "participants",
+    "children",
+    "teens",
+    "adults",
+    "elderly",
+    "partners",
+    "photos",
+    "counts",
+    "link",
+]
 
 
 @dataclass
@@ -52,16 +68,43 @@ def as_csv(report: MonthReport, link_for) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for p in report.posts:
-        writer.writerow([_cell(v) for v in (
-            p.activity_date.isoformat() if p.activity_date else "", p.title, p.kind, p.place, p.male, p.female, p.participants,
-            p.age_children, p.age_teens, p.age_adults, p.age_elderly, p.partners, len(p.photos),
-            "yes" if p.counts_on(report.today) else "no", link_for(p))])
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    p.activity_date.isoformat() if p.activity_date else "",
+                    p.title,
+                    p.kind,
+                    p.place,
+                    p.male,
+                    p.female,
+                    p.participants,
+                    p.age_children,
+                    p.age_teens,
+                    p.age_adults,
+                    p.age_elderly,
+                    p.partners,
+                    len(p.photos),
+                    "yes" if p.counts_on(report.today) else "no",
+                    link_for(p),
+                )
+            ]
+        )
     # With a byte-order mark, spreadsheet programs read UTF-8 correctly.
     return out.getvalue().encode("utf-8-sig")
 
 
-PUNCTUATION = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-               "\u2026": "...", "\u2022": "-", "\u00a0": " "}
+PUNCTUATION = {
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00a0": " ",
+}
 
 
 def latin1(text) -> str:
@@ -86,31 +129,73 @@ def as_pdf(report: MonthReport) -> bytes:
         f"{library.name}" + (f" ({place})" if place else ""),
         _("Month: %(month)s", month=format_date(report.month, "MMMM yyyy")),
         _("Activities: %(n)s, of which %(c)s count on the leaderboard", n=len(report.posts), c=report.counted),
-        _("Participants: %(total)s (men %(male)s, women %(female)s)", total=report.total("male") + report.total(
-            "female"), male=report.total("male"), female=report.total("female")),
-        _("By age group: %(groups)s", groups=", ".join(
-            f"{label} {report.total('age_' + key)}" for key, label in AGE_GROUPS.items())),
+        _(
+            "Participants: %(total)s (men %(male)s, women %(female)s)",
+            total=report.total("male") + report.total("female"),
+            male=report.total("male"),
+            female=report.total("female"),
+        ),
+        _(
+            "By age group: %(groups)s",
+            groups=", ".join(f"{label} {report.total('age_' + key)}" for key, label in AGE_GROUPS.items()),
+        ),
     ]
     for line in lines:
         pdf.multi_cell(0, 6, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     if report.posts:
         pdf.set_font("Helvetica", "", 9)
-        headings = [_("Date"), _("Activity"), _("Kind"), _("Place"), _("Men"), _("Women"), _("Total"),
-                    _("Partners"), _("Photos")]
-        with pdf.table(col_widths=(20, 62, 30, 38, 13, 15, 13, 62, 14), text_align="LEFT",
-                       headings_style=FontFace(emphasis="BOLD"), line_height=5) as table:
+        headings = [
+            _("Date"),
+            _("Activity"),
+            _("Kind"),
+            _("Place"),
+            _("Men"),
+            _("Women"),
+            _("Total"),
+            _("Partners"),
+            _("Photos"),
+        ]
+        with pdf.table(
+            col_widths=(20, 62, 30, 38, 13, 15, 13, 62, 14),
+            text_align="LEFT",
+            headings_style=FontFace(emphasis="BOLD"),
+            line_height=5,
+        ) as table:
             table.row([latin1(h) for h in headings])
             for p in report.posts:
-                table.row([latin1(v) for v in (
-                    format_date(p.activity_date, "short"), p.title, KINDS.get(p.kind, p.kind), p.place,
-                    p.male, p.female, p.participants, p.partners, len(p.photos))])
+                table.row(
+                    [
+                        latin1(v)
+                        for v in (
+                            format_date(p.activity_date, "short"),
+                            p.title,
+                            KINDS.get(p.kind, p.kind),
+                            p.place,
+                            p.male,
+                            p.female,
+                            p.participants,
+                            p.partners,
+                            len(p.photos),
+                        )
+                    ]
+                )
     else:
         pdf.multi_cell(0, 6, latin1(_("No activities were documented this month.")), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
-    pdf.multi_cell(0, 5, latin1(_("Made with Lentera on %(day)s. An activity counts on the leaderboard when it "
-                                  "has a title, a date that is not in the future, and a photo or a story of "
-                                  "at least 100 characters.", day=format_date(report.today, "long"))),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        latin1(
+            _(
+                "Made with Lentera on %(day)s. An activity counts on the leaderboard when it "
+                "has a title, a date that is not in the future, and a photo or a story of "
+                "at least 100 characters.",
+                day=format_date(report.today, "long"),
+            )
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())

@@ -1,5 +1,6 @@
 """Activity posts: who may see and change them, saving (drafts, publishing,
 photos, autosave), soft deletion, the feed and a library's page."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,8 @@ from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db, utcnow
 from lms.libraries import photos as photo_files
 from lms.libraries import ranking
-from lms.libraries.policy import can_delete, can_edit, can_view, is_colleague
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, Post, PostPhoto
+from lms.libraries.policy import can_delete, can_edit, can_view, is_colleague
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_PARTICIPANTS = 100_000
@@ -55,6 +56,7 @@ def post_by_key(user: User, key: str) -> Post | None:
 
 # -- input -------------------------------------------------------------------------
 
+
 @dataclass
 class PostInput:
     title: str = ""
@@ -75,11 +77,17 @@ class PostInput:
     NUMBERS = ("male", "female", "age_children", "age_teens", "age_adults", "age_elderly")
 
     @classmethod
-    def from_form(cls, form) -> "PostInput":
+    def from_form(cls, form) -> PostInput:
         """Parse a form (or any mapping of strings); wrong values raise Invalid."""
-        data = cls(title=form.get("title", ""), kind=form.get("kind", ""), place=form.get("place", ""),
-                   partners=form.get("partners", ""), story=form.get("text", ""),
-                   shows_people=bool(form.get("shows_people")), consent=bool(form.get("consent")))
+        data = cls(
+            title=form.get("title", ""),
+            kind=form.get("kind", ""),
+            place=form.get("place", ""),
+            partners=form.get("partners", ""),
+            story=form.get("text", ""),
+            shows_people=bool(form.get("shows_people")),
+            consent=bool(form.get("consent")),
+        )
         raw_date = (form.get("activity_date") or "").strip()
         if raw_date:
             try:
@@ -91,8 +99,10 @@ class PostInput:
             if not raw:
                 continue
             if not raw.isdigit() or int(raw) > MAX_PARTICIPANTS:
-                raise Invalid(_("Participants are counted in whole numbers from 0 to %(max)s.",
-                                max=MAX_PARTICIPANTS), {"field": name})
+                raise Invalid(
+                    _("Participants are counted in whole numbers from 0 to %(max)s.", max=MAX_PARTICIPANTS),
+                    {"field": name},
+                )
             setattr(data, name, int(raw))
         return data
 
@@ -106,7 +116,7 @@ class PostInput:
         return {key: str(value) for key, value in values.items()}
 
     @classmethod
-    def from_post(cls, post: Post) -> "PostInput":
+    def from_post(cls, post: Post) -> PostInput:
         values = {f.name: getattr(post, f.name) for f in fields(cls)}
         if post.pending_story is not None:
             values["story"] = post.pending_story
@@ -128,8 +138,13 @@ def _check(data: PostInput, photo_count: int, publish: bool) -> None:
     if photo_count > MAX_PHOTOS:
         raise Invalid(_("A post holds at most %(n)s photos.", n=MAX_PHOTOS), {"field": "photos"})
     if photo_count and data.shows_people and not data.consent:
-        raise Invalid(_("These photos show people: confirm that they (or, for children, a parent) agreed "
-                        "to be photographed and published, or remove the photos."), {"field": "consent"})
+        raise Invalid(
+            _(
+                "These photos show people: confirm that they (or, for children, a parent) agreed "
+                "to be photographed and published, or remove the photos."
+            ),
+            {"field": "consent"},
+        )
     if not publish:
         return
     if not data.title:
@@ -140,9 +155,15 @@ def _check(data: PostInput, photo_count: int, publish: bool) -> None:
         raise Invalid(_("Choose a kind of activity from the list."), {"field": "kind"})
     ages = sum(getattr(data, f"age_{key}") for key in AGE_GROUPS)
     if ages and ages != data.male + data.female:
-        raise Invalid(_("The age groups add up to %(ages)s participants, men and women to %(people)s: "
-                        "the two totals must be equal.", ages=ages, people=data.male + data.female),
-                      {"field": "age_children"})
+        raise Invalid(
+            _(
+                "The age groups add up to %(ages)s participants, men and women to %(people)s: "
+                "the two totals must be equal.",
+                ages=ages,
+                people=data.male + data.female,
+            ),
+            {"field": "age_children"},
+        )
 
 
 def _clean(data: PostInput) -> PostInput:
@@ -163,6 +184,7 @@ def _apply(post: Post, data: PostInput, user: User) -> None:
 
 # -- saving -------------------------------------------------------------------------
 
+
 def build_post(user: User, data: PostInput, *, publish: bool = True, library: Library | None = None) -> Post:
     """A new post of the user's library, checked, not yet added (the demo adds many at once)."""
     library = library or user.library
@@ -170,17 +192,30 @@ def build_post(user: User, data: PostInput, *, publish: bool = True, library: Li
         raise Invalid(_("Your account is not linked to a library yet. Ask your organizer to add it."))
     data = _clean(data)
     _check(data, 0, publish)
-    post = Post(library=library, author_id=user.id, status="published" if publish else "draft",
-                draft_key=new_draft_key(), version=1)
+    post = Post(
+        library=library,
+        author_id=user.id,
+        status="published" if publish else "draft",
+        draft_key=new_draft_key(),
+        version=1,
+    )
     _apply(post, data, user)
     if publish:
         post.published_at = utcnow()
     return post
 
 
-def save_post(user: User, data: PostInput, *, post: Post | None = None, draft_key: str | None = None,
-              base_version: int | None = None, new_photos: list[FileStorage] | None = None,
-              remove_photo_ids: list[int] | None = None, publish: bool = False) -> tuple[Post, list[str]]:
+def save_post(
+    user: User,
+    data: PostInput,
+    *,
+    post: Post | None = None,
+    draft_key: str | None = None,
+    base_version: int | None = None,
+    new_photos: list[FileStorage] | None = None,
+    remove_photo_ids: list[int] | None = None,
+    publish: bool = False,
+) -> tuple[Post, list[str]]:
     """Create or change a post. A post that is published stays published; a
     draft becomes published with `publish`. `base_version` is the version the
     form was opened on: an older one is refused (409) and nothing is written.
@@ -192,9 +227,13 @@ def save_post(user: User, data: PostInput, *, post: Post | None = None, draft_ke
         if not can_edit(user, post):
             raise NotFound(_("No such activity."))
         if base_version is not None and base_version < post.version:
-            raise Conflict(_("A colleague saved this activity while you were editing. Your text is below: "
-                             "check it against theirs and save again."),
-                           {"reason": "stale", "version": post.version})
+            raise Conflict(
+                _(
+                    "A colleague saved this activity while you were editing. Your text is below: "
+                    "check it against theirs and save again."
+                ),
+                {"reason": "stale", "version": post.version},
+            )
     elif user.library is None:
         raise Invalid(_("Your account is not linked to a library yet. Ask your organizer to add it."))
     publish = publish or (post is not None and post.status == "published")
@@ -206,8 +245,13 @@ def save_post(user: User, data: PostInput, *, post: Post | None = None, draft_ke
     processed = photo_files.check_photos(files)
 
     if post is None:
-        post = Post(library_id=user.library_id, author_id=user.id, status="draft",
-                    draft_key=draft_key if draft_key and KEY_RE.match(draft_key) else new_draft_key(), version=0)
+        post = Post(
+            library_id=user.library_id,
+            author_id=user.id,
+            status="draft",
+            draft_key=draft_key if draft_key and KEY_RE.match(draft_key) else new_draft_key(),
+            version=0,
+        )
         db.session.add(post)
     gone = [photo for photo in post.photos if photo.id in removing]
     for photo in gone:
@@ -219,8 +263,16 @@ def save_post(user: User, data: PostInput, *, post: Post | None = None, draft_ke
             web, thumb = photo_files.store(item)
             stored += [web, thumb]
             position += 1
-            post.photos.append(PostPhoto(stored_name=web, thumb_name=thumb, width=item.width,
-                                         height=item.height, size=len(item.web), position=position))
+            post.photos.append(
+                PostPhoto(
+                    stored_name=web,
+                    thumb_name=thumb,
+                    width=item.width,
+                    height=item.height,
+                    size=len(item.web),
+                    position=position,
+                )
+            )
         _apply(post, data, user)
         post.version += 1
         if publish and post.status != "published":
@@ -240,12 +292,20 @@ def autosave(user: User, key: str, text: str, base_version: int | None) -> Post:
     if post is None:
         if user.library_id is None:
             raise Invalid(_("Your account is not linked to a library yet. Ask your organizer to add it."))
-        post = Post(library_id=user.library_id, author_id=user.id, status="draft", draft_key=key, version=0,
-                    updated_by_id=user.id)
+        post = Post(
+            library_id=user.library_id,
+            author_id=user.id,
+            status="draft",
+            draft_key=key,
+            version=0,
+            updated_by_id=user.id,
+        )
         db.session.add(post)
     elif base_version is not None and base_version < post.version:
-        raise Conflict(_("A colleague saved this activity in the meantime; your text is kept on this device."),
-                       {"reason": "stale", "version": post.version})
+        raise Conflict(
+            _("A colleague saved this activity in the meantime; your text is kept on this device."),
+            {"reason": "stale", "version": post.version},
+        )
     if len(text) > 20_000:
         raise Invalid(_("This field holds at most %(n)s characters.", n=20_000), {"field": "text"})
     if post.status == "published":
@@ -265,8 +325,10 @@ def _flush_new(post: Post) -> None:
     try:
         db.session.flush()
     except IntegrityError:
-        raise Conflict(_("This activity was just saved from another window. Reload the page to see it."),
-                       {"reason": "stale", "version": post.version}) from None
+        raise Conflict(
+            _("This activity was just saved from another window. Reload the page to see it."),
+            {"reason": "stale", "version": post.version},
+        ) from None
 
 
 def delete_post(user: User, post_id: int) -> Post:
@@ -280,13 +342,13 @@ def delete_post(user: User, post_id: int) -> Post:
 
 # -- reading ----------------------------------------------------------------------------
 
+
 def _listing(query: sa.Select) -> sa.Select:
     return query.options(joinedload(Post.library), joinedload(Post.author), selectinload(Post.photos))
 
 
 def published() -> sa.Select:
-    return sa.select(Post).where(Post.status == "published", Post.deleted_at.is_(None),
-                                 Post.activity_date.is_not(None))
+    return sa.select(Post).where(Post.status == "published", Post.deleted_at.is_(None), Post.activity_date.is_not(None))
 
 
 @dataclass
@@ -297,10 +359,14 @@ class FeedFilter:
     month: date | None = None
 
     @classmethod
-    def from_args(cls, args) -> "FeedFilter":
+    def from_args(cls, args) -> FeedFilter:
         kind = args.get("kind", "")
-        return cls(province=args.get("province", "").strip(), regency=args.get("regency", "").strip(),
-                   kind=kind if kind in KINDS else "", month=ranking.parse_month(args.get("month")))
+        return cls(
+            province=args.get("province", "").strip(),
+            regency=args.get("regency", "").strip(),
+            kind=kind if kind in KINDS else "",
+            month=ranking.parse_month(args.get("month")),
+        )
 
 
 def feed(filters: FeedFilter, page: int = 1, per_page: int = 20):
@@ -320,9 +386,12 @@ def feed(filters: FeedFilter, page: int = 1, per_page: int = 20):
 
 def places() -> dict[str, list[str]]:
     """{province: [regencies]} of the libraries that have published posts (for filters)."""
-    rows = db.session.execute(sa.select(Library.province, Library.regency).distinct()
-                              .where(Library.id.in_(sa.select(Post.library_id).where(Post.status == "published")))
-                              .order_by(Library.province, Library.regency))
+    rows = db.session.execute(
+        sa.select(Library.province, Library.regency)
+        .distinct()
+        .where(Library.id.in_(sa.select(Post.library_id).where(Post.status == "published")))
+        .order_by(Library.province, Library.regency)
+    )
     result: dict[str, list[str]] = {}
     for province, regency in rows:
         result.setdefault(province, [])
@@ -346,17 +415,29 @@ def timeline(library: Library, page: int = 1, per_page: int = 20):
 def drafts_of(user: User, library: Library) -> list[Post]:
     if not is_colleague(user, library.id):
         return []
-    return list(db.session.scalars(_listing(sa.select(Post).where(
-        Post.library_id == library.id, Post.status == "draft", Post.deleted_at.is_(None))
-        .order_by(Post.updated_at.desc()))))
+    return list(
+        db.session.scalars(
+            _listing(
+                sa.select(Post)
+                .where(Post.library_id == library.id, Post.status == "draft", Post.deleted_at.is_(None))
+                .order_by(Post.updated_at.desc())
+            )
+        )
+    )
 
 
 def deleted_of(user: User, library: Library) -> list[Post]:
     """The record of deletions, for the library's people and organizers."""
     if not (is_colleague(user, library.id) or user.has_role("organizer")):
         return []
-    return list(db.session.scalars(sa.select(Post).options(joinedload(Post.deleted_by)).where(
-        Post.library_id == library.id, Post.deleted_at.is_not(None)).order_by(Post.deleted_at.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Post)
+            .options(joinedload(Post.deleted_by))
+            .where(Post.library_id == library.id, Post.deleted_at.is_not(None))
+            .order_by(Post.deleted_at.desc())
+        )
+    )
 
 
 @dataclass
@@ -379,28 +460,50 @@ def monthly_totals(library: Library, months: int = 12, last: date | None = None)
     first = ranking.add_months(last, -(months - 1))
     year, month = sa.extract("year", Post.activity_date), sa.extract("month", Post.activity_date)
     rows = db.session.execute(
-        sa.select(year.label("y"), month.label("m"), sa.func.count().label("n"),
-                  sa.func.coalesce(sa.func.sum(Post.male), 0).label("male"),
-                  sa.func.coalesce(sa.func.sum(Post.female), 0).label("female"))
-        .where(Post.library_id == library.id, Post.status == "published", Post.deleted_at.is_(None),
-               Post.activity_date.between(first, ranking.month_end(last)))
-        .group_by(year, month))
+        sa.select(
+            year.label("y"),
+            month.label("m"),
+            sa.func.count().label("n"),
+            sa.func.coalesce(sa.func.sum(Post.male), 0).label("male"),
+            sa.func.coalesce(sa.func.sum(Post.female), 0).label("female"),
+        )
+        .where(
+            Post.library_id == library.id,
+            Post.status == "published",
+            Post.deleted_at.is_(None),
+            Post.activity_date.between(first, ranking.month_end(last)),
+        )
+        .group_by(year, month)
+    )
     by_month = {date(int(r.y), int(r.m), 1): r for r in rows}
     counted = ranking.monthly_counts(first, last, [library.id])
     totals = []
     for step in range(months):
         day = ranking.add_months(last, -step)
         row = by_month.get(day)
-        totals.append(MonthTotal(day, row.n if row else 0, counted.get((library.id, day), 0),
-                                 int(row.male) if row else 0, int(row.female) if row else 0))
+        totals.append(
+            MonthTotal(
+                day,
+                row.n if row else 0,
+                counted.get((library.id, day), 0),
+                int(row.male) if row else 0,
+                int(row.female) if row else 0,
+            )
+        )
     return totals
 
 
 def month_posts(library: Library, month: date) -> list[Post]:
     """A library's published activities of one month, oldest first (the report)."""
-    return list(db.session.scalars(_listing(published().where(
-        Post.library_id == library.id, Post.activity_date.between(month, ranking.month_end(month))))
-        .order_by(Post.activity_date, Post.id)))
+    return list(
+        db.session.scalars(
+            _listing(
+                published().where(
+                    Post.library_id == library.id, Post.activity_date.between(month, ranking.month_end(month))
+                )
+            ).order_by(Post.activity_date, Post.id)
+        )
+    )
 
 
 POST_LINK_RE = re.compile(r"/libraries/posts/(\d+)\b")

@@ -1,5 +1,6 @@
 """Charts drawn on the server as SVG: numbers in, shapes out; the template
 writes the markup and lentera.css colours it. No script, no style attributes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

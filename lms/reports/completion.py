@@ -9,24 +9,26 @@ Completion rules (course-format.md): a module is complete when every current
 (non-archived) activity has a completed progress row; a participant when every
 module of the cohort is complete.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import PARTICIPANT_TYPES, Library, User
+from lms.activities import ACTIVITY_TYPES
 from lms.cohorts.models import Cohort, Enrolment, cohort_course
-from lms.reports.models import Reminder
 from lms.cohorts.services import trainer_scopes, trainer_trainee_ids, trainers_responsible
 from lms.coursepacks.models import Activity, Course
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
-from lms.activities import ACTIVITY_TYPES
+from lms.reports.models import Reminder
 
 # What keeps a participant from completing a module, most urgent first.
 BLOCKERS = {
@@ -108,8 +110,13 @@ class ModuleCell:
         if not self.started:
             return {"not_started": self.total - self.done}
         not_submitted = self.graded_total - self.handed_in
-        found = {"waiting_grade": self.waiting, "revise": self.revise, "failed": self.failed,
-                 "quiz_not_passed": self.quiz_failed, "not_submitted": not_submitted}
+        found = {
+            "waiting_grade": self.waiting,
+            "revise": self.revise,
+            "failed": self.failed,
+            "quiz_not_passed": self.quiz_failed,
+            "not_submitted": not_submitted,
+        }
         found["unfinished"] = (self.total - self.done) - sum(found.values())
         return {code: n for code, n in found.items() if n > 0}
 
@@ -193,9 +200,10 @@ class Completion:
             entry = groups.setdefault(key(p), [0, 0])
             entry[0] += 1
             entry[1] += p.completed
-        return [{"key": k, "participants": n, "completed": done,
-                 "percent": round(100 * done / n, 1) if n else 0.0}
-                for k, (n, done) in sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))]
+        return [
+            {"key": k, "participants": n, "completed": done, "percent": round(100 * done / n, 1) if n else 0.0}
+            for k, (n, done) in sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+        ]
 
     def by_province(self) -> list[dict[str, Any]]:
         return [{"province": g.pop("key"), **g} for g in self._grouped(lambda p: p.province)]
@@ -217,15 +225,22 @@ class Completion:
         mean best percents and the mean gain."""
         result = []
         for course in self.courses:
-            pairs = [(p.cells[course.id].pre, p.cells[course.id].post) for p in self.participants
-                     if p.cells[course.id].pre is not None and p.cells[course.id].post is not None]
+            pairs = [
+                (p.cells[course.id].pre, p.cells[course.id].post)
+                for p in self.participants
+                if p.cells[course.id].pre is not None and p.cells[course.id].post is not None
+            ]
             n = len(pairs)
-            result.append({
-                "course": course, "slug": course.slug, "participants": n,
-                "pre": round(sum(a for a, _ in pairs) / n, 1) if n else None,
-                "post": round(sum(b for _, b in pairs) / n, 1) if n else None,
-                "gain": round(sum(b - a for a, b in pairs) / n, 1) if n else None,
-            })
+            result.append(
+                {
+                    "course": course,
+                    "slug": course.slug,
+                    "participants": n,
+                    "pre": round(sum(a for a, _ in pairs) / n, 1) if n else None,
+                    "post": round(sum(b for _, b in pairs) / n, 1) if n else None,
+                    "gain": round(sum(b - a for a, b in pairs) / n, 1) if n else None,
+                }
+            )
         return result
 
     def as_json(self) -> dict[str, Any]:
@@ -233,26 +248,39 @@ class Completion:
         cohort = self.cohort
         return {
             "cohort": {"id": cohort.id, "name": cohort.name},
-            "milestone": {"title": cohort.milestone_title,
-                          "date": cohort.milestone_date.isoformat() if cohort.milestone_date else None},
+            "milestone": {
+                "title": cohort.milestone_title,
+                "date": cohort.milestone_date.isoformat() if cohort.milestone_date else None,
+            },
             "participants": self.total,
             "completed": self.completed,
             "percent": self.percent,
             "days_to_milestone": self.days_to_milestone,
             "grading_backlog": self.grading_backlog,
-            "by_course": [{"slug": row["slug"], "title": row["title"], "completed": row["completed"],
-                           "in_progress": row["in_progress"], "not_started": row["not_started"]}
-                          for row in self.by_course()],
+            "by_course": [
+                {
+                    "slug": row["slug"],
+                    "title": row["title"],
+                    "completed": row["completed"],
+                    "in_progress": row["in_progress"],
+                    "not_started": row["not_started"],
+                }
+                for row in self.by_course()
+            ],
             "by_province": self.by_province(),
             "by_participant_type": [{k: v for k, v in row.items() if k != "label"} for row in self.by_type()],
             "gain": [{k: v for k, v in row.items() if k != "course"} for row in self.gain()],
-            "at_risk": [{
-                "id": p.id, "name": p.name,
-                "missing": [c.slug for c in self.missing(p)],
-                "blockers": {c.slug: p.cells[c.id].blockers for c in self.missing(p)},
-                "trainers": p.trainers,
-                "last_reminder": p.last_reminder.isoformat() if p.last_reminder else None,
-            } for p in self.at_risk()],
+            "at_risk": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "missing": [c.slug for c in self.missing(p)],
+                    "blockers": {c.slug: p.cells[c.id].blockers for c in self.missing(p)},
+                    "trainers": p.trainers,
+                    "last_reminder": p.last_reminder.isoformat() if p.last_reminder else None,
+                }
+                for p in self.at_risk()
+            ],
         }
 
 
@@ -264,20 +292,31 @@ def _sum_when(condition) -> sa.ColumnElement:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def compute(cohort: Cohort, viewer: User | None = None, user_ids: Iterable[int] | None = None,
-            today: date | None = None, with_progress: bool = True) -> Completion:
+def compute(
+    cohort: Cohort,
+    viewer: User | None = None,
+    user_ids: Iterable[int] | None = None,
+    today: date | None = None,
+    with_progress: bool = True,
+) -> Completion:
     """The completion of the cohort's trainees, or of those the viewer (a trainer)
     looks after, or of `user_ids` only. A fixed number of queries.
     `with_progress=False` gives the participants only (the gradebook needs no more)."""
-    courses = list(db.session.scalars(
-        sa.select(Course).join(cohort_course, cohort_course.c.course_id == Course.id)
-        .where(cohort_course.c.cohort_id == cohort.id, Course.archived.is_(False))
-        .order_by(Course.order, Course.id)))
+    courses = list(
+        db.session.scalars(
+            sa.select(Course)
+            .join(cohort_course, cohort_course.c.course_id == Course.id)
+            .where(cohort_course.c.cohort_id == cohort.id, Course.archived.is_(False))
+            .order_by(Course.order, Course.id)
+        )
+    )
     course_ids = [c.id for c in courses]
     activities: dict[int, list[Activity]] = {cid: [] for cid in course_ids}
     for activity in db.session.scalars(
-            sa.select(Activity).where(Activity.course_id.in_(course_ids or [0]), Activity.archived.is_(False))
-            .order_by(Activity.course_id, Activity.position)):
+        sa.select(Activity)
+        .where(Activity.course_id.in_(course_ids or [0]), Activity.archived.is_(False))
+        .order_by(Activity.course_id, Activity.position)
+    ):
         activities[activity.course_id].append(activity)
 
     members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainee")
@@ -289,45 +328,76 @@ def compute(cohort: Cohort, viewer: User | None = None, user_ids: Iterable[int] 
     # Core results (no ORM rows): these two queries carry every participant.
     connection = db.session.connection()
     people = connection.execute(
-        sa.select(User.id, User.name, User.email, User.participant_type, Library.name, Library.regency,
-                  Library.province, Enrolment.group_name)
+        sa.select(
+            User.id,
+            User.name,
+            User.email,
+            User.participant_type,
+            Library.name,
+            Library.regency,
+            Library.province,
+            Enrolment.group_name,
+        )
         .join(Enrolment, sa.and_(Enrolment.user_id == User.id, Enrolment.cohort_id == cohort.id))
         .outerjoin(Library, Library.id == User.library_id)
-        .where(User.id.in_(members)).order_by(User.name, User.id)).all()
+        .where(User.id.in_(members))
+        .order_by(User.name, User.id)
+    ).all()
 
     # A participant who has not touched a module shares its one "not started"
     # cell; a cell of their own is made only from a row of the aggregate.
-    untouched = {cid: ModuleCell(total=len(acts), graded_total=sum(1 for a in acts if activity_role(a) == "graded"))
-                 for cid, acts in activities.items()}
+    untouched = {
+        cid: ModuleCell(total=len(acts), graded_total=sum(1 for a in acts if activity_role(a) == "graded"))
+        for cid, acts in activities.items()
+    }
     participants: dict[int, Participant] = {}
     for uid, name, email, ptype, library, regency, province, group in people:
-        participants[uid] = Participant(uid, name, email, ptype or "", library or "", regency or "",
-                                        province or "", group or "", dict(untouched))
+        participants[uid] = Participant(
+            uid, name, email, ptype or "", library or "", regency or "", province or "", group or "", dict(untouched)
+        )
 
     all_activities = [a for acts in activities.values() for a in acts]
     if any(len(acts) > 255 for acts in activities.values()):
         raise ValueError("a module with more than 255 activities does not fit the packed counts")
     if all_activities and participants and with_progress:
         for user_id, course_id, packed, score_sum, score_n, pre, post in connection.execute(
-                _aggregate(all_activities, members)):
+            _aggregate(all_activities, members)
+        ):
             participant = participants.get(user_id)
             if participant is None:
                 continue
             base = untouched[course_id]
             packed = int(packed or 0)
             participant.cells[course_id] = ModuleCell(
-                base.total, packed & 0xFF, (packed >> 8) & 0xFF, (packed >> 16) & 0xFF, (packed >> 24) & 0xFF,
-                (packed >> 32) & 0xFF, (packed >> 40) & 0xFF, packed >> 48, base.graded_total,
-                round(float(score_sum) / score_n, 1) if score_n else None, pre, post)
+                base.total,
+                packed & 0xFF,
+                (packed >> 8) & 0xFF,
+                (packed >> 16) & 0xFF,
+                (packed >> 24) & 0xFF,
+                (packed >> 32) & 0xFF,
+                (packed >> 40) & 0xFF,
+                packed >> 48,
+                base.graded_total,
+                round(float(score_sum) / score_n, 1) if score_n else None,
+                pre,
+                post,
+            )
 
     _attach_trainers(cohort, participants)
     for uid, when in db.session.execute(
-            sa.select(Reminder.user_id, sa.func.max(Reminder.created_at))
-            .where(Reminder.cohort_id == cohort.id).group_by(Reminder.user_id)):
+        sa.select(Reminder.user_id, sa.func.max(Reminder.created_at))
+        .where(Reminder.cohort_id == cohort.id)
+        .group_by(Reminder.user_id)
+    ):
         if uid in participants and when is not None:
             participants[uid].last_reminder = when if when.tzinfo else when.replace(tzinfo=ZoneInfo("UTC"))
-    return Completion(cohort=cohort, courses=courses, activities=activities,
-                      participants=list(participants.values()), today=today or _today(cohort))
+    return Completion(
+        cohort=cohort,
+        courses=courses,
+        activities=activities,
+        participants=list(participants.values()),
+        today=today or _today(cohort),
+    )
 
 
 # The per-state counts of a participant in a module are packed into one integer,
@@ -369,11 +439,15 @@ def _aggregate(activities: list[Activity], members: sa.Select) -> sa.Select:
         factor = score_factor(activity)
         if factor is not None:
             by_factor.setdefault(factor, []).append(activity.id)
-    weighted = (Progress.score * sa.case(*[(aid.in_(ids), factor) for factor, ids in by_factor.items()],
-                                         else_=None)) if by_factor else sa.null()
+    weighted = (
+        (Progress.score * sa.case(*[(aid.in_(ids), factor) for factor, ids in by_factor.items()], else_=None))
+        if by_factor
+        else sa.null()
+    )
     return (
         sa.select(
-            Progress.user_id, Activity.course_id,
+            Progress.user_id,
+            Activity.course_id,
             sa.func.sum(packed).label("packed"),
             sa.func.sum(weighted).label("score_sum"),
             sa.func.count(weighted).label("score_n"),
@@ -383,16 +457,24 @@ def _aggregate(activities: list[Activity], members: sa.Select) -> sa.Select:
         .join(Activity, Activity.id == aid)
         # Filtering on the joined activity (not on progress.activity_id) lets the
         # database read each participant's rows in one range of the user index.
-        .where(Activity.course_id.in_(sorted({a.course_id for a in activities})), Activity.archived.is_(False),
-               Progress.user_id.in_(members))
+        .where(
+            Activity.course_id.in_(sorted({a.course_id for a in activities})),
+            Activity.archived.is_(False),
+            Progress.user_id.in_(members),
+        )
         .group_by(Progress.user_id, Activity.course_id)
     )
 
 
 def _attach_trainers(cohort: Cohort, participants: dict[int, Participant]) -> None:
-    trainers = list(db.session.execute(
-        sa.select(User.id, User.name).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainer").order_by(User.name)))
+    trainers = list(
+        db.session.execute(
+            sa.select(User.id, User.name)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainer")
+            .order_by(User.name)
+        )
+    )
     scopes = trainer_scopes(cohort)
     for p in participants.values():
         p.trainers = trainers_responsible(trainers, scopes, p.province, p.group)
@@ -417,19 +499,32 @@ class TableQuery:
     extra: dict[str, str] = field(default_factory=dict)  # further arguments a page keeps in its links
 
     @classmethod
-    def from_args(cls, args) -> "TableQuery":
+    def from_args(cls, args) -> TableQuery:
         sort = args.get("sort", "name")
         status = args.get("status", "")
-        return cls(q=(args.get("q") or "").strip()[:100], province=args.get("province", ""),
-                   participant_type=args.get("type", ""), group=args.get("group", ""),
-                   status=status if status in ("complete", "incomplete") else "",
-                   sort=sort if sort in SORTS else "name", desc=args.get("desc") == "1",
-                   page=max(1, args.get("page", 1, type=int) or 1))
+        return cls(
+            q=(args.get("q") or "").strip()[:100],
+            province=args.get("province", ""),
+            participant_type=args.get("type", ""),
+            group=args.get("group", ""),
+            status=status if status in ("complete", "incomplete") else "",
+            sort=sort if sort in SORTS else "name",
+            desc=args.get("desc") == "1",
+            page=max(1, args.get("page", 1, type=int) or 1),
+        )
 
     def args(self, **changes) -> dict[str, Any]:
         """Query-string arguments for a link to this view with some changes."""
-        values = {"q": self.q, "province": self.province, "type": self.participant_type, "group": self.group,
-                  "status": self.status, "sort": self.sort, "desc": "1" if self.desc else "", "page": self.page}
+        values = {
+            "q": self.q,
+            "province": self.province,
+            "type": self.participant_type,
+            "group": self.group,
+            "status": self.status,
+            "sort": self.sort,
+            "desc": "1" if self.desc else "",
+            "page": self.page,
+        }
         values.update(self.extra)
         values.update(changes)
         defaults = {"sort": "name", "page": 1}
@@ -439,7 +534,8 @@ class TableQuery:
 def filter_participants(participants: list[Participant], query: TableQuery) -> list[Participant]:
     needle = query.q.casefold()
     result = [
-        p for p in participants
+        p
+        for p in participants
         if (not needle or needle in p.name.casefold() or needle in p.email or needle in p.library.casefold())
         and (not query.province or p.province == query.province)
         and (not query.participant_type or p.participant_type == query.participant_type)
@@ -469,4 +565,4 @@ class Page:
 def paginate(items: list[Any], page: int, size: int = PAGE_SIZE) -> Page:
     pages = max(1, -(-len(items) // size))
     page = min(max(1, page), pages)
-    return Page(items[(page - 1) * size: page * size], page, pages, len(items))
+    return Page(items[(page - 1) * size : page * size], page, pages, len(items))

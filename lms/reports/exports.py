@@ -4,6 +4,7 @@ as the dashboard (lms.reports.completion), so they are equal by construction;
 a test checks it. Text cells that a spreadsheet would run as a formula are
 neutralised.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,12 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from lms.reports.completion import BLOCKERS, Completion, activity_role
-from lms.grading.models import RubricVersion
-from lms.extensions import db
-from lms.grading.models import Grade, Submission
 from lms.cohorts.models import Enrolment
+from lms.extensions import db
+from lms.grading.models import Grade, RubricVersion, Submission
 from lms.reports import xlsx
+from lms.reports.completion import BLOCKERS, Completion, activity_role
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 KINDS = ("completion", "gradebook", "at-risk")
@@ -86,34 +86,53 @@ def gradebook_table(completion: Completion) -> Table:
     """Every criterion of every graded activity of the cohort, for each
     participant: the points of the latest graded attempt (Grade.points), its
     score and status. Three queries whatever the size."""
-    graded = [a for course in completion.courses for a in completion.activities[course.id]
-              if activity_role(a) == "graded"]
+    graded = [
+        a for course in completion.courses for a in completion.activities[course.id] if activity_role(a) == "graded"
+    ]
     ids = [a.id for a in graded]
     criteria: dict[int, list[str]] = {a.id: [] for a in graded}
-    for rubric in db.session.scalars(sa.select(RubricVersion).where(RubricVersion.activity_id.in_(ids or [0]))
-                                     .order_by(RubricVersion.activity_id, RubricVersion.version.desc())):
+    for rubric in db.session.scalars(
+        sa.select(RubricVersion)
+        .where(RubricVersion.activity_id.in_(ids or [0]))
+        .order_by(RubricVersion.activity_id, RubricVersion.version.desc())
+    ):
         for criterion in rubric.data.get("criteria", []):
             if criterion["id"] not in criteria[rubric.activity_id]:
                 criteria[rubric.activity_id].append(criterion["id"])
     people = {p.id for p in completion.participants}
     latest: dict[tuple[int, int], tuple] = {}
-    rows_q = (sa.select(Submission.user_id, Submission.activity_id, Submission.attempt, Submission.status,
-                        Grade.points, Grade.score, Grade.max_score, RubricVersion.version)
-              .outerjoin(Grade, Grade.submission_id == Submission.id)
-              .outerjoin(RubricVersion, RubricVersion.id == Grade.rubric_version_id)
-              .where(Submission.activity_id.in_(ids or [0]),
-                     Submission.user_id.in_(_member_ids(completion)))
-              .order_by(Submission.attempt))
-    for user_id, activity_id, attempt, status, points, score, max_score, version in \
-            db.session.connection().execute(rows_q):
+    rows_q = (
+        sa.select(
+            Submission.user_id,
+            Submission.activity_id,
+            Submission.attempt,
+            Submission.status,
+            Grade.points,
+            Grade.score,
+            Grade.max_score,
+            RubricVersion.version,
+        )
+        .outerjoin(Grade, Grade.submission_id == Submission.id)
+        .outerjoin(RubricVersion, RubricVersion.id == Grade.rubric_version_id)
+        .where(Submission.activity_id.in_(ids or [0]), Submission.user_id.in_(_member_ids(completion)))
+        .order_by(Submission.attempt)
+    )
+    for user_id, activity_id, attempt, status, points, score, max_score, version in db.session.connection().execute(
+        rows_q
+    ):
         if user_id in people:
             latest[(user_id, activity_id)] = (attempt, status, points or {}, score, max_score, version)
     headers = _person_headers()
     for activity in graded:
         prefix = f"{activity.course.slug}/{activity.slug}"
         headers += [f"{prefix} {cid}" for cid in criteria[activity.id]]
-        headers += [f"{prefix} score", f"{prefix} max_score", f"{prefix} status", f"{prefix} attempt",
-                    f"{prefix} rubric_version"]
+        headers += [
+            f"{prefix} score",
+            f"{prefix} max_score",
+            f"{prefix} status",
+            f"{prefix} attempt",
+            f"{prefix} rubric_version",
+        ]
     rows = []
     for p in completion.participants:
         row = _person(p)
@@ -124,15 +143,19 @@ def gradebook_table(completion: Completion) -> Table:
                 continue
             attempt, status, points, score, max_score, version = found
             row += [points.get(cid) for cid in criteria[activity.id]]
-            row += [score, max_score if max_score is not None else activity.config["max_score"], status, attempt,
-                    version]
+            row += [
+                score,
+                max_score if max_score is not None else activity.config["max_score"],
+                status,
+                attempt,
+                version,
+            ]
         rows.append(row)
     return Table(_("Gradebook"), headers, rows)
 
 
 def _member_ids(completion: Completion) -> sa.Select:
-    return sa.select(Enrolment.user_id).where(Enrolment.cohort_id == completion.cohort.id,
-                                              Enrolment.role == "trainee")
+    return sa.select(Enrolment.user_id).where(Enrolment.cohort_id == completion.cohort.id, Enrolment.role == "trainee")
 
 
 def build(kind: str, completion: Completion) -> Table:

@@ -1,11 +1,13 @@
 """What the reporting area records: reminders sent to participants."""
+
 from __future__ import annotations
 
 from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import Model, UTCDateTime, db, utcnow
+from lms.extensions import Model, UTCDateTime, utcnow
 
 
 class Reminder(Model):

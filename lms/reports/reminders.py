@@ -6,6 +6,7 @@ The message is written in Indonesian whatever the organizer's interface
 language: it goes to the participant, and the programme's participants read
 Indonesian. Its wording is here, not in the interface catalogue.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,16 +18,15 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import gettext as _
 
-from lms.accounts import services as accounts
+from lms import mail
 from lms.accounts.models import User
-from lms.reports.completion import Completion, activity_role
 from lms.cohorts.models import Cohort
-from lms.reports.models import Reminder
 from lms.coursepacks.models import Activity
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.learning.models import Progress
-from lms import mail
+from lms.reports.completion import Completion, activity_role
+from lms.reports.models import Reminder
 
 CHANNELS = ("email", "whatsapp")
 MAX_AT_ONCE = 500
@@ -84,8 +84,10 @@ def compose(completion: Completion, user_ids: list[int]) -> list[Message]:
     ids = [a.id for acts in completion.activities.values() for a in acts]
     rows: dict[tuple[int, int], tuple[str, bool]] = {}
     for user_id, activity_id, status, completed_at in db.session.execute(
-            sa.select(Progress.user_id, Progress.activity_id, Progress.status, Progress.completed_at)
-            .where(Progress.user_id.in_([p.id for p in chosen]), Progress.activity_id.in_(ids or [0]))):
+        sa.select(Progress.user_id, Progress.activity_id, Progress.status, Progress.completed_at).where(
+            Progress.user_id.in_([p.id for p in chosen]), Progress.activity_id.in_(ids or [0])
+        )
+    ):
         rows[(user_id, activity_id)] = (status, completed_at is not None)
     due = deadline(cohort)
     base = current_app.config["LMS_BASE_URL"].rstrip("/")
@@ -117,8 +119,15 @@ def record(cohort: Cohort, messages: list[Message], channel: str, sender: User) 
     if channel == "email" and not mail.smtp_configured():
         raise Invalid(_("Email is not configured on this server."))
     for message in messages:
-        db.session.add(Reminder(cohort_id=cohort.id, user_id=message.user_id, sent_by_id=sender.id,
-                                channel=channel, message=message.text))
+        db.session.add(
+            Reminder(
+                cohort_id=cohort.id,
+                user_id=message.user_id,
+                sent_by_id=sender.id,
+                channel=channel,
+                message=message.text,
+            )
+        )
     db.session.flush()
     return len(messages)
 
@@ -133,7 +142,12 @@ def send_emails(cohort: Cohort, messages: list[Message]) -> int:
 
 
 def history(cohort: Cohort, limit: int = 100) -> list[tuple[Reminder, str]]:
-    return list(db.session.execute(
-        sa.select(Reminder, User.name).join(User, User.id == Reminder.user_id)
-        .where(Reminder.cohort_id == cohort.id).order_by(Reminder.created_at.desc()).limit(limit)).tuples())
-
+    return list(
+        db.session.execute(
+            sa.select(Reminder, User.name)
+            .join(User, User.id == Reminder.user_id)
+            .where(Reminder.cohort_id == cohort.id)
+            .order_by(Reminder.created_at.desc())
+            .limit(limit)
+        ).tuples()
+    )

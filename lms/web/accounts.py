@@ -1,4 +1,5 @@
 """Sign-in and out, invitations and password resets, the profile and API tokens."""
+
 from __future__ import annotations
 
 import secrets
@@ -7,14 +8,20 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from lms import mail
 from lms.accounts import services
 from lms.accounts.auth import user_by_email
 from lms.accounts.forms import (
-    ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm, SetPasswordForm, TokenForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    SetPasswordForm,
+    TokenForm,
 )
 from lms.errors import Invalid
-from lms.extensions import db, limiter
-from lms import mail
+from lms.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -94,8 +101,7 @@ def accept_invitation(token: str):
         login_user(user)
         flash(_("Your password is set. Welcome to Lentera!"), "success")
         return redirect(url_for("learning.dashboard"))
-    return render_template("accounts/set_password.html", form=form, person=invitation.user,
-                           purpose=invitation.purpose)
+    return render_template("accounts/set_password.html", form=form, person=invitation.user, purpose=invitation.purpose)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -106,11 +112,19 @@ def forgot_password():
         user = user_by_email(form.email.data)
         if user is not None and user.active and mail.smtp_configured():
             raw = services.create_invitation(user, purpose="reset")
-            mail.send_mail(user.email, _("Reset your Lentera password"),
-                               _("Open this link to choose a new password: %(url)s", url=services.invitation_url(raw)))
+            mail.send_mail(
+                user.email,
+                _("Reset your Lentera password"),
+                _("Open this link to choose a new password: %(url)s", url=services.invitation_url(raw)),
+            )
         # The same answer whether or not the address is known.
-        flash(_("If this address is registered, a link to reset the password is on its way. "
-                "No email? Ask your organizer for a reset link."), "info")
+        flash(
+            _(
+                "If this address is registered, a link to reset the password is on its way. "
+                "No email? Ask your organizer for a reset link."
+            ),
+            "info",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot.html", form=form, smtp=mail.smtp_configured())
 
@@ -120,13 +134,17 @@ def forgot_password():
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, name=form.name.data, language=form.language.data,
-                                timezone=form.timezone.data)
+        services.update_profile(
+            current_user, name=form.name.data, language=form.language.data, timezone=form.timezone.data
+        )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template(
-        "accounts/profile.html", form=form, password_form=ChangePasswordForm(prefix="pw"),
-        token_form=TokenForm(prefix="tk"), tokens=services.user_tokens(current_user),
+        "accounts/profile.html",
+        form=form,
+        password_form=ChangePasswordForm(prefix="pw"),
+        token_form=TokenForm(prefix="tk"),
+        tokens=services.user_tokens(current_user),
         new_token=session.pop("new_token", None),
     )
 

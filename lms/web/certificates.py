@@ -1,4 +1,5 @@
 """Certificate pages: the public verification, the download, issuing, revoking."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -9,9 +10,9 @@ from lms.accounts.auth import roles_required
 from lms.accounts.models import User
 from lms.certificates import pdf, services
 from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort
 from lms.errors import NotFound, ServiceError
 from lms.extensions import db, limiter
-from lms.cohorts.models import Cohort
 
 bp = Blueprint("certificates", __name__)
 
@@ -55,8 +56,9 @@ def download(code: str):
         return redirect(url_for("certificates.verify", code=certificate.code))
     body = pdf.render(certificate, services.verify_url(certificate.code))
     filename = f"sertifikat-{certificate.code}.pdf"
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.post("/certificates/cohort/<int:cohort_id>/issue")
@@ -79,8 +81,11 @@ def issue(cohort_id: int):
         if exc.status == 404:
             raise
         flash(exc.message, "error")
-        return redirect(url_for("learning.dashboard") if person.id == current_user.id
-                        else url_for("certificates.manage", cohort_id=cohort.id))
+        return redirect(
+            url_for("learning.dashboard")
+            if person.id == current_user.id
+            else url_for("certificates.manage", cohort_id=cohort.id)
+        )
     if person.id == current_user.id:
         return redirect(url_for("certificates.download", code=certificate.code))
     flash(_("Certificate issued: %(code)s.", code=certificate.code), "success")
@@ -91,8 +96,12 @@ def issue(cohort_id: int):
 @roles_required("organizer")
 def manage(cohort_id: int):
     cohort = cohorts.get_visible_cohort(current_user, cohort_id)
-    return render_template("certificates/manage.html", cohort=cohort, certificates=services.of_cohort(cohort),
-                           names={u.id: u.name for u in cohorts.members(cohort, "trainee")})
+    return render_template(
+        "certificates/manage.html",
+        cohort=cohort,
+        certificates=services.of_cohort(cohort),
+        names={u.id: u.name for u in cohorts.members(cohort, "trainee")},
+    )
 
 
 @bp.post("/certificates/cohort/<int:cohort_id>/issue-all")

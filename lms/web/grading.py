@@ -1,26 +1,35 @@
 """Pages of the grading workflow: the trainee's submit and draft, the trainer's
 queue and grading page, attachments, notifications."""
+
 from __future__ import annotations
 
 from flask import (
-    Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for,
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms import storage as uploads
+from lms.activities import get_activity_type
+from lms.authz import permission_required
+from lms.cohorts.services import get_course_for
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms import storage as uploads
 from lms.grading import grades, policy, services, submissions
 from lms.grading.forms import BulkReleaseForm, grade_form
 from lms.grading.models import Submission, SubmissionFile
 from lms.grading.notifications import mark_read
-from lms.learning.services import get_activity
-from lms.cohorts.services import get_course_for
 from lms.grading.rubric_versions import current_rubric, require_rubric
-from lms.activities import get_activity_type
+from lms.learning.services import get_activity
 from lms.uow import attempt
-from lms.authz import permission_required
 
 bp = Blueprint("grading", __name__)
 
@@ -38,7 +47,9 @@ def autosave(course: str, activity: str):
     """Autosave from the page script: JSON in, JSON out. A signed-out trainee gets
     401 and the script keeps the text in the browser until they sign in again."""
     if not current_user.is_authenticated:
-        return jsonify({"error": {"code": "unauthorized", "message": _("Please sign in again; your text is kept on this device.")}}), 401
+        return jsonify(
+            {"error": {"code": "unauthorized", "message": _("Please sign in again; your text is kept on this device.")}}
+        ), 401
     found = _activity_or_404(course, activity)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str):
@@ -65,8 +76,12 @@ def download(submission_id: int, file_id: int):
     item = db.session.get(SubmissionFile, file_id)
     if item is None or item.submission_id != submission_id or not policy.can_view(current_user, item.submission):
         abort(404)
-    response = send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
-                         as_attachment=True, download_name=item.original_name)
+    response = send_file(
+        uploads.path_of(item.stored_name),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_name,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -77,9 +92,14 @@ def download(submission_id: int, file_id: int):
 def queue():
     filters = services.QueueFilter.from_args(request.args)
     pagination = services.queue(current_user, filters, page=request.args.get("page", 1, type=int))
-    return render_template("grading/queue.html", items=pagination.items, pagination=pagination,
-                           counts=services.status_counts(current_user, filters), filters=filters,
-                           may_grade=policy.may_grade_at_all(current_user))
+    return render_template(
+        "grading/queue.html",
+        items=pagination.items,
+        pagination=pagination,
+        counts=services.status_counts(current_user, filters),
+        filters=filters,
+        may_grade=policy.may_grade_at_all(current_user),
+    )
 
 
 @bp.post("/grading/release")
@@ -107,10 +127,15 @@ def grade(submission_id: int):
         form.validate()
         try:
             with attempt():
-                grades.grade_submission(current_user, submission.id, version=form.version.data,
-                                        criteria=form.criteria(rubric.criteria), comments=form.comments(rubric.criteria),
-                                        feedback=form.feedback.data or "",
-                                        outcome=form.outcome.data or "save")
+                grades.grade_submission(
+                    current_user,
+                    submission.id,
+                    version=form.version.data,
+                    criteria=form.criteria(rubric.criteria),
+                    comments=form.comments(rubric.criteria),
+                    feedback=form.feedback.data or "",
+                    outcome=form.outcome.data or "save",
+                )
                 flash(_("Grade saved."), "success")
                 if form.then.data == "next":
                     following = services.next_in_queue(current_user, submission)
@@ -127,10 +152,15 @@ def grade(submission_id: int):
                 conflict = exc.details
             submission = db.session.get(Submission, submission_id)
     return render_template(
-        "grading/grade.html", submission=submission, activity=submission.activity,
-        rubric=current_rubric(submission.activity), history=grades.history(submission),
+        "grading/grade.html",
+        submission=submission,
+        activity=submission.activity,
+        rubric=current_rubric(submission.activity),
+        history=grades.history(submission),
         attempts=submissions.attempts_of(submission.user_id, submission.activity_id),
-        conflict=conflict, may_grade=policy.may_grade_at_all(current_user), form_values=request.form,
+        conflict=conflict,
+        may_grade=policy.may_grade_at_all(current_user),
+        form_values=request.form,
     ), status
 
 
@@ -138,5 +168,8 @@ def grade(submission_id: int):
 @login_required
 def read_notifications():
     mark_read(current_user)
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("learning.dashboard"))
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("learning.dashboard")
+    )

@@ -1,4 +1,5 @@
 """The trainee's pages: dashboard, catalogue, module page, activity page, pack files."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -10,10 +11,9 @@ from flask_login import current_user, login_required
 from lms.activities import get_activity_type
 from lms.cohorts import services as cohorts
 from lms.coursepacks.source import ASSET_SUFFIXES
-from lms.extensions import db
-from lms.learning import services
-from lms.grading.services import staff_dashboard_context
 from lms.grading.notifications import unread_notifications
+from lms.grading.services import staff_dashboard_context
+from lms.learning import services
 
 bp = Blueprint("learning", __name__)
 
@@ -28,8 +28,13 @@ def dashboard():
     progress = services.course_progress(current_user, courses)
     next_step = next(((p.course, p.next_activity) for p in progress if p.next_activity), None)
 
-    return render_template("learning/dashboard.html", cohort=cohort, progress=progress, next_step=next_step,
-                           notifications=unread_notifications(current_user))
+    return render_template(
+        "learning/dashboard.html",
+        cohort=cohort,
+        progress=progress,
+        next_step=next_step,
+        notifications=unread_notifications(current_user),
+    )
 
 
 @bp.get("/courses")
@@ -44,8 +49,7 @@ def catalogue():
 def course(course: str):
     found = cohorts.get_course_for(current_user, course)
     [progress] = services.course_progress(current_user, [found])
-    return render_template("learning/course.html", course=found, progress=progress,
-                           get_type=get_activity_type)
+    return render_template("learning/course.html", course=found, progress=progress, get_type=get_activity_type)
 
 
 @bp.route("/courses/<course>/<activity>", methods=["GET", "POST"])
@@ -62,8 +66,13 @@ def activity(course: str, activity: str):
     [progress] = services.course_progress(current_user, [found_course])
     previous, following = services.neighbours(found, progress.activities)
     return render_template(
-        "learning/activity.html", course=found_course, activity=found, atype=atype,
-        previous=previous, following=following, course_progress=progress,
+        "learning/activity.html",
+        course=found_course,
+        activity=found,
+        atype=atype,
+        previous=previous,
+        following=following,
+        course_progress=progress,
         **atype.view(found, current_user),
     )
 
@@ -78,8 +87,9 @@ def course_file(course: str, path: str):
     if root not in target.parents or not target.is_file() or target.suffix.lower() not in ASSET_SUFFIXES:
         abort(404)
     mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    response = send_file(target, mimetype=mimetype, as_attachment=target.suffix.lower() in {".csv", ".xlsx", ".txt"},
-                         max_age=3600)
+    response = send_file(
+        target, mimetype=mimetype, as_attachment=target.suffix.lower() in {".csv", ".xlsx", ".txt"}, max_age=3600
+    )
     # An SVG opened directly must not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response

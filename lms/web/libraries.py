@@ -1,25 +1,34 @@
 """Pages of activity documentation: posts, a library's page, the feed, the
 leaderboard, mentoring (lights, notes, mentors' lists, thresholds), reports."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-
 from flask import (
-    Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for,
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.accounts.models import PARTICIPANT_TYPES, Library, User
+from lms.authz import permission_required
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.libraries import mentoring, photos, policy, ranking, reports, services
 from lms.libraries.forms import LightSettingsForm, MentoringNoteForm, MentorListForm
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, PostPhoto
 from lms.uow import attempt
-from lms.authz import permission_required
 
 bp = Blueprint("libraries", __name__, url_prefix="/libraries")
 
@@ -44,12 +53,14 @@ def _page() -> int:
 
 # -- feed, leaderboard, library page ----------------------------------------------
 
+
 @bp.get("/")
 @login_required
 def feed():
     filters = services.FeedFilter.from_args(request.args)
-    return render_template("libraries/feed.html", filters=filters, places=services.places(),
-                           posts=services.feed(filters, _page()))
+    return render_template(
+        "libraries/feed.html", filters=filters, places=services.places(), posts=services.feed(filters, _page())
+    )
 
 
 @bp.get("/leaderboard")
@@ -57,9 +68,14 @@ def feed():
 def leaderboard():
     period = ranking.parse_period(request.args.get("since"), request.args.get("until"))
     province = request.args.get("province", "").strip()
-    return render_template("libraries/leaderboard.html", period=period, province=province,
-                           ranks=ranking.leaderboard(period, province or None), places=services.places(),
-                           top=ranking.TOP)
+    return render_template(
+        "libraries/leaderboard.html",
+        period=period,
+        province=province,
+        ranks=ranking.leaderboard(period, province or None),
+        places=services.places(),
+        top=ranking.TOP,
+    )
 
 
 @bp.get("/mine")
@@ -77,12 +93,16 @@ def library(library_id: int):
     found = services.get_library(library_id)
     period = ranking.current_cohort_period()
     return render_template(
-        "libraries/library.html", library=found, posts=services.timeline(found, _page()),
+        "libraries/library.html",
+        library=found,
+        posts=services.timeline(found, _page()),
         totals=services.monthly_totals(found, last=mentoring.last_month(period=period)),
-        drafts=services.drafts_of(current_user, found), deleted=services.deleted_of(current_user, found),
+        drafts=services.drafts_of(current_user, found),
+        deleted=services.deleted_of(current_user, found),
         colleague=policy.is_colleague(current_user, found.id),
         may_mentor=policy.may_see_mentoring(current_user, found),
-        report_month=mentoring.reference_month(period=period))
+        report_month=mentoring.reference_month(period=period),
+    )
 
 
 @bp.get("/<int:library_id>/report.<fmt>")
@@ -92,7 +112,8 @@ def report(library_id: int, fmt: str):
         abort(404)
     found = services.get_library(library_id)
     month = ranking.parse_month(request.args.get("month")) or mentoring.reference_month(
-        period=ranking.current_cohort_period())
+        period=ranking.current_cohort_period()
+    )
     data = reports.month_report(found, month)
     name = f"kegiatan-{found.id}-{month:%Y-%m}"
     if fmt == "csv":
@@ -100,15 +121,16 @@ def report(library_id: int, fmt: str):
         mimetype = "text/csv; charset=utf-8"
     else:
         body, mimetype = reports.as_pdf(data), "application/pdf"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
 # -- posts --------------------------------------------------------------------------
 
+
 def _form_page(post, values: dict, *, draft_key: str, version: int, status: int = 200, theirs: str | None = None):
-    return render_template("libraries/post_form.html", post=post, values=values, draft_key=draft_key,
-                           version=version, theirs=theirs), status
+    return render_template(
+        "libraries/post_form.html", post=post, values=values, draft_key=draft_key, version=version, theirs=theirs
+    ), status
 
 
 def _save(post=None):
@@ -118,10 +140,15 @@ def _save(post=None):
         with attempt():
             data = services.PostInput.from_form(request.form)
             saved, removed = services.save_post(
-                current_user, data, post=post, draft_key=None if post else draft_key,
-                base_version=request.form.get("draft_version", type=int), new_photos=request.files.getlist("photos"),
+                current_user,
+                data,
+                post=post,
+                draft_key=None if post else draft_key,
+                base_version=request.form.get("draft_version", type=int),
+                new_photos=request.files.getlist("photos"),
                 remove_photo_ids=[int(i) for i in request.form.getlist("remove_photo") if i.isdigit()],
-                publish=request.form.get("action") == "publish")
+                publish=request.form.get("action") == "publish",
+            )
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -133,8 +160,9 @@ def _save(post=None):
             # Keep what was typed on the page and show the colleague's text beside it.
             version, theirs = current.version, current.story
         # What was typed goes back into the form as it was typed (photos must be chosen again).
-        return _form_page(current, request.form.to_dict(), draft_key=draft_key, version=version,
-                          status=exc.status, theirs=theirs)
+        return _form_page(
+            current, request.form.to_dict(), draft_key=draft_key, version=version, status=exc.status, theirs=theirs
+        )
     photos.remove(removed)
     if saved.status == "published":
         flash(_("The activity is published."), "success")
@@ -159,10 +187,14 @@ def new_post():
 @login_required
 def post(post_id: int):
     found = services.visible_post(current_user, post_id)
-    return render_template("libraries/post.html", post=found, today=ranking.today(),
-                           may_edit=policy.can_edit(current_user, found),
-                           may_delete=policy.can_delete(current_user, found),
-                           link=url_for("libraries.post", post_id=found.id, _external=True))
+    return render_template(
+        "libraries/post.html",
+        post=found,
+        today=ranking.today(),
+        may_edit=policy.can_edit(current_user, found),
+        may_delete=policy.can_delete(current_user, found),
+        link=url_for("libraries.post", post_id=found.id, _external=True),
+    )
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -171,8 +203,9 @@ def edit_post(post_id: int):
     found = services.editable_post(current_user, post_id)
     if request.method == "POST":
         return _save(found)
-    return _form_page(found, services.PostInput.from_post(found).as_form(), draft_key=found.draft_key or "",
-                      version=found.version)
+    return _form_page(
+        found, services.PostInput.from_post(found).as_form(), draft_key=found.draft_key or "", version=found.version
+    )
 
 
 @bp.post("/posts/<int:post_id>/delete")
@@ -188,8 +221,9 @@ def autosave(key: str):
     """Autosave from the page script (lentera.js initDraft): JSON {text, version}
     in, {version, saved_at} out, like the assignment drafts."""
     if not current_user.is_authenticated:
-        return jsonify({"error": {"code": "unauthorized",
-                                  "message": _("Please sign in again; your text is kept on this device.")}}), 401
+        return jsonify(
+            {"error": {"code": "unauthorized", "message": _("Please sign in again; your text is kept on this device.")}}
+        ), 401
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str):
         return jsonify({"error": {"code": "bad_request", "message": "expected {text, version}"}}), 400
@@ -220,9 +254,11 @@ def photo(photo_id: int, size: str = "web"):
 
 # -- mentoring -------------------------------------------------------------------------
 
+
 def _month_arg() -> date:
     return ranking.parse_month(request.args.get("month")) or mentoring.reference_month(
-        period=ranking.current_cohort_period())
+        period=ranking.current_cohort_period()
+    )
 
 
 @bp.get("/mentoring")
@@ -231,11 +267,20 @@ def mentoring_list():
     province = request.args.get("province", "").strip() if policy.sees_every_province(current_user) else ""
     month = _month_arg()
     libraries = mentoring.mentored_libraries(current_user, province or None)
-    if not libraries and not policy.sees_every_province(current_user) and (
-            current_user.participant_type not in mentoring.FACILITATOR_TYPES):
+    if (
+        not libraries
+        and not policy.sees_every_province(current_user)
+        and (current_user.participant_type not in mentoring.FACILITATOR_TYPES)
+    ):
         abort(404)
-    return render_template("libraries/mentoring.html", rows=mentoring.lights_for(libraries, month), month=month,
-                           province=province, places=services.places(), settings=mentoring.get_settings())
+    return render_template(
+        "libraries/mentoring.html",
+        rows=mentoring.lights_for(libraries, month),
+        month=month,
+        province=province,
+        places=services.places(),
+        settings=mentoring.get_settings(),
+    )
 
 
 @bp.route("/<int:library_id>/mentoring", methods=["GET", "POST"])
@@ -250,8 +295,9 @@ def library_mentoring(library_id: int):
         note.validate()  # a date that does not parse is None; add_note says what is missing
         try:
             with attempt():
-                mentoring.add_note(current_user, found, note.visit_date.data, note.discussed.data or "",
-                                   note.follow_up.data or "")
+                mentoring.add_note(
+                    current_user, found, note.visit_date.data, note.discussed.data or "", note.follow_up.data or ""
+                )
                 flash(_("The note is saved."), "success")
                 return redirect(url_for("libraries.library_mentoring", library_id=found.id))
         except ServiceError as exc:
@@ -261,10 +307,17 @@ def library_mentoring(library_id: int):
             status = exc.status
     month = _month_arg()
     [row] = mentoring.lights_for([found], month, months=12)
-    return render_template("libraries/library_mentoring.html", library=found, row=row, month=month,
-                           notes=mentoring.notes_of(found), mentors=mentoring.mentors_of(found),
-                           may_write=policy.may_write_notes(current_user, found),
-                           settings=mentoring.get_settings(), form=request.form), status
+    return render_template(
+        "libraries/library_mentoring.html",
+        library=found,
+        row=row,
+        month=month,
+        notes=mentoring.notes_of(found),
+        mentors=mentoring.mentors_of(found),
+        may_write=policy.may_write_notes(current_user, found),
+        settings=mentoring.get_settings(),
+        form=request.form,
+    ), status
 
 
 @bp.get("/mentors")
@@ -290,11 +343,16 @@ def mentor(user_id: int):
             flash(exc.message, "error")
         return redirect(url_for("libraries.mentor", user_id=person.id))
     ids = policy.mentored_library_ids(person)
-    everyone = list(db.session.scalars(
-        sa.select(Library).where(Library.kind == "village").order_by(Library.province, Library.name)))
-    return render_template("libraries/mentor.html", person=person, types=PARTICIPANT_TYPES,
-                           mine=[lib for lib in everyone if lib.id in ids],
-                           others=[lib for lib in everyone if lib.id not in ids])
+    everyone = list(
+        db.session.scalars(sa.select(Library).where(Library.kind == "village").order_by(Library.province, Library.name))
+    )
+    return render_template(
+        "libraries/mentor.html",
+        person=person,
+        types=PARTICIPANT_TYPES,
+        mine=[lib for lib in everyone if lib.id in ids],
+        others=[lib for lib in everyone if lib.id not in ids],
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

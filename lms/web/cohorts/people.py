@@ -1,4 +1,5 @@
 """Organizers' simple pages: cohorts, enrolment, people and their invitation links."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,24 +7,25 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import mail
 from lms.accounts import services as accounts
 from lms.accounts.auth import user_by_email
 from lms.accounts.models import User
+from lms.authz import permission_required
 from lms.cohorts import services
 from lms.cohorts.forms import ArchiveForm, CohortForm, EnrolForm, GroupForm, PersonForm, TrainerForm
 from lms.coursepacks.models import Course
 from lms.errors import Invalid
 from lms.extensions import db
-from lms.web.cohorts.blueprint import bp
-from lms import mail
 from lms.uow import attempt
-from lms.authz import permission_required
-
+from lms.web.cohorts.blueprint import bp
 
 
 def _course_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.title) for c in db.session.scalars(
-        sa.select(Course).where(Course.archived.is_(False)).order_by(Course.order))]
+    return [
+        (c.id, c.title)
+        for c in db.session.scalars(sa.select(Course).where(Course.archived.is_(False)).order_by(Course.order))
+    ]
 
 
 @bp.get("/")
@@ -34,9 +36,13 @@ def index():
 
 def _cohort_fields(form: CohortForm) -> dict:
     return dict(
-        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
-        timezone=form.timezone.data, milestone_title=form.milestone_title.data or "",
-        milestone_date=form.milestone_date.data, organisation=form.organisation.data or "",
+        name=form.name.data,
+        start_date=form.start_date.data,
+        end_date=form.end_date.data,
+        timezone=form.timezone.data,
+        milestone_title=form.milestone_title.data or "",
+        milestone_date=form.milestone_date.data,
+        organisation=form.organisation.data or "",
         signatories=services.parse_signatories(form.signatories.data or ""),
         courses=list(db.session.scalars(sa.select(Course).where(Course.id.in_(form.courses.data or [0])))),
     )
@@ -97,11 +103,17 @@ def show(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
     trainer_form = TrainerForm()
     trainer_form.trainer.choices = [(u.id, f"{u.name} ({u.email})") for u in services.trainers_available()]
-    return render_template("cohorts/show.html", cohort=cohort, enrol_form=EnrolForm(), trainer_form=trainer_form,
-                           trainees=services.trainees_with_groups(cohort),
-                           trainers=services.members(cohort, "trainer"),
-                           scopes=services.trainer_scopes(cohort),
-                           provinces=services.provinces_of(cohort), groups=services.groups_of(cohort))
+    return render_template(
+        "cohorts/show.html",
+        cohort=cohort,
+        enrol_form=EnrolForm(),
+        trainer_form=trainer_form,
+        trainees=services.trainees_with_groups(cohort),
+        trainers=services.members(cohort, "trainer"),
+        scopes=services.trainer_scopes(cohort),
+        provinces=services.provinces_of(cohort),
+        groups=services.groups_of(cohort),
+    )
 
 
 @bp.post("/<int:cohort_id>/enrol")
@@ -113,7 +125,7 @@ def enrol(cohort_id: int):
     if form.validate_on_submit():
         emails = [e.strip() for e in form.emails.data.replace(",", "\n").splitlines() if e.strip()]
         people = [user_by_email(e) for e in emails]
-        unknown = [e for e, p in zip(emails, people) if p is None]
+        unknown = [e for e, p in zip(emails, people, strict=False) if p is None]
         if unknown:
             flash(_("Nobody has these emails: %(emails)s. Nothing was changed.", emails=", ".join(unknown)), "error")
         else:
@@ -141,19 +153,28 @@ def create_person():
         library = None
         if form.library.data:
             library = accounts.find_or_create_library(
-                form.library.data.strip(), village=form.village.data or "", regency=form.regency.data or "",
-                province=form.province.data or "")
+                form.library.data.strip(),
+                village=form.village.data or "",
+                regency=form.regency.data or "",
+                province=form.province.data or "",
+            )
         try:
             with attempt():
-                person = accounts.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
-                                              participant_type=form.participant_type.data or None, library=library)
+                person = accounts.create_user(
+                    name=form.name.data,
+                    email=form.email.data,
+                    role=form.role.data,
+                    participant_type=form.participant_type.data or None,
+                    library=library,
+                )
                 raw = accounts.create_invitation(person, created_by=current_user)
         except Invalid as exc:
             flash(exc.message, "error")
         else:
             link = accounts.invitation_url(raw)
-            if mail.send_mail(person.email, _("Your Lentera account"),
-                                  _("Open this link to set your password: %(url)s", url=link)):
+            if mail.send_mail(
+                person.email, _("Your Lentera account"), _("Open this link to set your password: %(url)s", url=link)
+            ):
                 flash(_("The invitation was also sent by email."), "info")
             form = PersonForm(formdata=None)
     return render_template("cohorts/person_form.html", form=form, link=link)
@@ -170,6 +191,7 @@ def reset_link(user_id: int):
 
 
 # -- trainers and groups ----------------------------------------------------------
+
 
 @bp.post("/<int:cohort_id>/trainers")
 @permission_required("cohorts.manage")
@@ -211,4 +233,3 @@ def set_group(cohort_id: int, user_id: int):
     services.set_group(cohort, user_id, form.group.data or "")
     flash(_("Group saved."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainees"))
-

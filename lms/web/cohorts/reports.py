@@ -1,5 +1,6 @@
 """The organizers' working pages of a cohort: completion dashboard, at-risk list,
 exports, participant import, reminders. Routes of the `cohorts` blueprint."""
+
 from __future__ import annotations
 
 import json
@@ -11,25 +12,26 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.accounts import services as accounts
-from lms.accounts.models import PARTICIPANT_TYPES
-from lms.cohorts import importing, services
-from lms.reports import charts, completion, exports, reminders
-from lms.cohorts.forms import ChosenParticipantsForm, ConfirmImportForm, ImportForm
-from lms.web.cohorts.blueprint import bp
-from lms.errors import Invalid, NotFound
-from lms.extensions import db
 from lms import mail
-from lms.uow import after_commit, attempt
+from lms.accounts.models import PARTICIPANT_TYPES
 from lms.authz import permission_required
+from lms.cohorts import importing, services
+from lms.cohorts.forms import ChosenParticipantsForm, ConfirmImportForm, ImportForm
+from lms.errors import Invalid, NotFound
+from lms.reports import charts, completion, exports, reminders
+from lms.uow import after_commit, attempt
+from lms.web.cohorts.blueprint import bp
 
 AT_RISK_ON_DASHBOARD = 10
 
 
 def _choices(result: completion.Completion) -> dict:
     """What the filters of a participant table offer."""
-    return {"provinces": sorted({p.province for p in result.participants if p.province}),
-            "groups": sorted({p.group for p in result.participants if p.group}), "types": PARTICIPANT_TYPES}
+    return {
+        "provinces": sorted({p.province for p in result.participants if p.province}),
+        "groups": sorted({p.group for p in result.participants if p.group}),
+        "types": PARTICIPANT_TYPES,
+    }
 
 
 @bp.get("/<int:cohort_id>/dashboard")
@@ -41,11 +43,22 @@ def dashboard(cohort_id: int):
     page = completion.paginate(completion.filter_participants(result.participants, query), query.page)
     at_risk = result.at_risk()
     return render_template(
-        "cohorts/dashboard.html", cohort=cohort, result=result, query=query, page=page,
-        by_course=result.by_course(), chart=charts.module_bars(result.by_course(), result.total),
-        by_province=result.by_province(), by_type=result.by_type(), gain=result.gain(),
-        at_risk=at_risk[:AT_RISK_ON_DASHBOARD], at_risk_total=len(at_risk), **_choices(result),
-        blockers=completion.BLOCKERS, statuses=completion.MODULE_STATUSES)
+        "cohorts/dashboard.html",
+        cohort=cohort,
+        result=result,
+        query=query,
+        page=page,
+        by_course=result.by_course(),
+        chart=charts.module_bars(result.by_course(), result.total),
+        by_province=result.by_province(),
+        by_type=result.by_type(),
+        gain=result.gain(),
+        at_risk=at_risk[:AT_RISK_ON_DASHBOARD],
+        at_risk_total=len(at_risk),
+        **_choices(result),
+        blockers=completion.BLOCKERS,
+        statuses=completion.MODULE_STATUSES,
+    )
 
 
 @bp.get("/<int:cohort_id>/at-risk")
@@ -59,12 +72,23 @@ def at_risk(cohort_id: int):
     people = completion.filter_participants(result.at_risk(), query)
     if course_slug or blocker:
         ids = [c.id for c in result.courses if not course_slug or c.slug == course_slug]
-        people = [p for p in people if any(
-            not p.cells[cid].completed and (not blocker or blocker in p.cells[cid].blockers) for cid in ids)]
+        people = [
+            p
+            for p in people
+            if any(not p.cells[cid].completed and (not blocker or blocker in p.cells[cid].blockers) for cid in ids)
+        ]
     page = completion.paginate(people, query.page, size=100)
     return render_template(
-        "cohorts/at_risk.html", cohort=cohort, result=result, query=query, page=page,
-        module=course_slug, blocker=blocker, blockers=completion.BLOCKERS, **_choices(result))
+        "cohorts/at_risk.html",
+        cohort=cohort,
+        result=result,
+        query=query,
+        page=page,
+        module=course_slug,
+        blocker=blocker,
+        blockers=completion.BLOCKERS,
+        **_choices(result),
+    )
 
 
 @bp.get("/<int:cohort_id>/export/<kind>.<fmt>")
@@ -90,6 +114,7 @@ def _slug(text: str) -> str:
 
 # -- import ------------------------------------------------------------------------
 
+
 def _pending_dir() -> Path:
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -101,9 +126,17 @@ def _pending_dir() -> Path:
 
 def _keep_pending(cohort_id: int, filename: str, rows: list[importing.Row]) -> str:
     token = secrets.token_urlsafe(24)
-    (_pending_dir() / f"{token}.json").write_text(json.dumps({
-        "user_id": current_user.id, "cohort_id": cohort_id, "filename": filename,
-        "rows": [[r.line, r.values] for r in rows]}), encoding="utf-8")
+    (_pending_dir() / f"{token}.json").write_text(
+        json.dumps(
+            {
+                "user_id": current_user.id,
+                "cohort_id": cohort_id,
+                "filename": filename,
+                "rows": [[r.line, r.values] for r in rows],
+            }
+        ),
+        encoding="utf-8",
+    )
     return token
 
 
@@ -137,8 +170,17 @@ def import_participants(cohort_id: int):
             errors = exc.errors
         else:
             token = _keep_pending(cohort.id, filename, rows)
-    return render_template("cohorts/import.html", cohort=cohort, form=form, errors=errors, plan=plan, token=token,
-                           filename=filename, columns=importing.COLUMNS, types=PARTICIPANT_TYPES)
+    return render_template(
+        "cohorts/import.html",
+        cohort=cohort,
+        form=form,
+        errors=errors,
+        plan=plan,
+        token=token,
+        filename=filename,
+        columns=importing.COLUMNS,
+        types=PARTICIPANT_TYPES,
+    )
 
 
 @bp.post("/<int:cohort_id>/import/confirm")
@@ -158,29 +200,44 @@ def confirm_import(cohort_id: int):
             plan = importing.plan_import(cohort, rows)
             invitations = importing.apply_import(plan, current_user)
     except importing.ImportRejected as exc:
-        return render_template("cohorts/import.html", cohort=cohort, form=ImportForm(), errors=exc.errors,
-                               plan=None, token=None, filename=filename, columns=importing.COLUMNS,
-                               types=PARTICIPANT_TYPES)
+        return render_template(
+            "cohorts/import.html",
+            cohort=cohort,
+            form=ImportForm(),
+            errors=exc.errors,
+            plan=None,
+            token=None,
+            filename=filename,
+            columns=importing.COLUMNS,
+            types=PARTICIPANT_TYPES,
+        )
     after_commit((_pending_dir() / f"{token}.json").unlink, missing_ok=True)
     emailed = importing.send_invitations(invitations)
-    return render_template("cohorts/import_done.html", cohort=cohort, report=plan.report(),
-                           invitations=invitations, emailed=emailed)
+    return render_template(
+        "cohorts/import_done.html", cohort=cohort, report=plan.report(), invitations=invitations, emailed=emailed
+    )
 
 
 @bp.get("/import-template.<fmt>")
 @permission_required("cohorts.manage")
 def import_template(fmt: str):
     if fmt == "csv":
-        return Response(importing.template_csv(), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="lentera-peserta.csv"'})
+        return Response(
+            importing.template_csv(),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="lentera-peserta.csv"'},
+        )
     if fmt == "xlsx":
-        return Response(importing.template_xlsx(),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": 'attachment; filename="lentera-peserta.xlsx"'})
+        return Response(
+            importing.template_xlsx(),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": 'attachment; filename="lentera-peserta.xlsx"'},
+        )
     raise NotFound(_("No such template."))
 
 
 # -- reminders -------------------------------------------------------------------------
+
 
 def _chosen() -> ChosenParticipantsForm:
     form = ChosenParticipantsForm()
@@ -202,8 +259,9 @@ def compose_reminders(cohort_id: int):
         flash(_("Choose at least one participant."), "error")
         return redirect(url_for("cohorts.at_risk", cohort_id=cohort.id))
     messages = reminders.compose(completion.compute(cohort, user_ids=ids), ids)
-    return render_template("cohorts/reminders_compose.html", cohort=cohort, messages=messages, sent=None,
-                           smtp=mail.smtp_configured())
+    return render_template(
+        "cohorts/reminders_compose.html", cohort=cohort, messages=messages, sent=None, smtp=mail.smtp_configured()
+    )
 
 
 @bp.post("/<int:cohort_id>/reminders/send")
@@ -223,8 +281,9 @@ def send_reminders(cohort_id: int):
         flash(_("%(n)s reminders sent by email.", n=sent), "success")
         return redirect(url_for("cohorts.reminder_history", cohort_id=cohort.id))
     flash(_("%(n)s reminders recorded. Open each link to send it in WhatsApp.", n=count), "success")
-    return render_template("cohorts/reminders_compose.html", cohort=cohort, messages=messages, sent="whatsapp",
-                           smtp=mail.smtp_configured())
+    return render_template(
+        "cohorts/reminders_compose.html", cohort=cohort, messages=messages, sent="whatsapp", smtp=mail.smtp_configured()
+    )
 
 
 @bp.get("/<int:cohort_id>/reminders")
