@@ -212,6 +212,7 @@ def put_grade(submission_id: int):
         outcome=body.get("outcome", "save"),
     )
     grade = submission.grade
+    assert grade is not None  # grade_submission has just written it
     return jsonify(
         {"score": grade.score, "max_score": grade.max_score, "status": submission.status, "version": submission.version}
     )

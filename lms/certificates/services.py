@@ -114,7 +114,9 @@ def _completed_on(result: completion_service.Completion, user_ids: list[int]) ->
                 Activity.archived.is_(False),
             )
             .group_by(Progress.user_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 

@@ -286,7 +286,7 @@ def _load_activities(raw_activities: list[Any], source: PackSource) -> list[Load
             source.problem("course.toml", f"{prefix}slug", f"duplicate activity slug {slug!r}")
         seen.add(slug)
         loaded = LoadedActivity(
-            type=type_name,
+            type=str(type_name),
             slug=slug,
             title=good.get("title", ""),
             position=index,
@@ -316,8 +316,8 @@ def discover(builtin: Path, extra_paths: str, entry_point_paths: list[Path]) -> 
     found: list[Path] = list(_packs_in(builtin))
     for item in filter(None, (extra_paths or "").split(os.pathsep)):
         found.extend(_packs_in(Path(item)))
-    for item in entry_point_paths:
-        found.extend(_packs_in(item))
+    for path in entry_point_paths:
+        found.extend(_packs_in(path))
     unique: list[Path] = []
     for path in found:
         if path.resolve() not in {p.resolve() for p in unique}:

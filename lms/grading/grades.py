@@ -14,7 +14,7 @@ from lms.grading import policy
 from lms.grading.models import Grade, GradeEvent, Submission
 from lms.grading.notifications import notify
 from lms.grading.rubric import check_picked, compute_score
-from lms.grading.rubric_versions import current_rubric
+from lms.grading.rubric_versions import require_rubric
 from lms.learning.progress import record_progress
 
 OUTCOMES = ("save", "release", "revise")
@@ -94,7 +94,7 @@ def grade_submission(
                 outcome=outcome,
             )
         )
-    rubric = current_rubric(activity)
+    rubric = require_rubric(activity)
     problems = check_picked(rubric.data, criteria)
     known = {c["id"] for c in rubric.criteria}
     problems += [{"field": f"comments.{k}", "message": "unknown criterion"} for k in comments if k not in known]

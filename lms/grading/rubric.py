@@ -41,7 +41,7 @@ def _load_levels(raw: Any, source: PackSource, rel: str, field: str) -> list[dic
     if not isinstance(raw, list) or len(raw) < 2:
         source.problem(rel, field, "needs at least two levels")
         return None
-    levels = []
+    levels: list[dict[str, Any]] = []
     for index, level in enumerate(raw, start=1):
         where = f"{field}[{index}]"
         if not isinstance(level, dict):

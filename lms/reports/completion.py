@@ -225,11 +225,11 @@ class Completion:
         mean best percents and the mean gain."""
         result = []
         for course in self.courses:
-            pairs = [
-                (p.cells[course.id].pre, p.cells[course.id].post)
-                for p in self.participants
-                if p.cells[course.id].pre is not None and p.cells[course.id].post is not None
-            ]
+            pairs: list[tuple[float, float]] = []
+            for p in self.participants:
+                pre, post = p.cells[course.id].pre, p.cells[course.id].post
+                if pre is not None and post is not None:
+                    pairs.append((pre, post))
             n = len(pairs)
             result.append(
                 {
@@ -473,7 +473,7 @@ def _attach_trainers(cohort: Cohort, participants: dict[int, Participant]) -> No
             .join(Enrolment, Enrolment.user_id == User.id)
             .where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainer")
             .order_by(User.name)
-        )
+        ).tuples()
     )
     scopes = trainer_scopes(cohort)
     for p in participants.values():

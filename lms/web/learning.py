@@ -100,7 +100,7 @@ def course_file(course: str, path: str):
 def resume(course: str):
     found = cohorts.get_course_for(current_user, course)
     [progress] = services.course_progress(current_user, [found])
-    target = progress.next_activity or (found.current_activities or [None])[0]
+    target = progress.next_activity or next(iter(found.current_activities), None)
     if target is None:
         return redirect(url_for("learning.course", course=found.slug))
     return redirect(url_for("learning.activity", course=found.slug, activity=target.slug))
