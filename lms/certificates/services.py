@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate
-from lms.cohorts.models import Cohort, Enrolment
+from lms.cohorts.models import Cohort, Enrolment, cohort_course
 from lms.coursepacks.models import Activity
 from lms.errors import Conflict, Forbidden, NotFound
 from lms.extensions import db, utcnow
@@ -63,7 +63,9 @@ def status_for(cohort: Cohort, user: User) -> dict[str, Any]:
 
 
 def offers_for(user: User) -> list[dict[str, Any]]:
-    """For a trainee's dashboard: each of their cohorts with the state of its certificate."""
+    """For a trainee's dashboard: each of their cohorts with the state of its
+    certificate, in three queries however many cohorts and participants there are
+    (completion is read for this one trainee, not computed for the cohort)."""
     cohorts = list(
         db.session.scalars(
             sa.select(Cohort)
@@ -72,7 +74,34 @@ def offers_for(user: User) -> list[dict[str, Any]]:
             .order_by(Cohort.start_date.desc())
         )
     )
-    return [status_for(cohort, user) for cohort in cohorts]
+    ids = [cohort.id for cohort in cohorts]
+    complete = _complete_cohorts(user.id, ids)
+    latest_by_cohort: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.cohort_id.in_(ids or [0]))
+        .order_by(Certificate.issued_at, Certificate.id)
+    ):
+        latest_by_cohort[certificate.cohort_id] = certificate  # the newest comes last
+    return [{"cohort": c, "complete": c.id in complete, "certificate": latest_by_cohort.get(c.id)} for c in cohorts]
+
+
+def _complete_cohorts(user_id: int, cohort_ids: list[int]) -> set[int]:
+    """The cohorts whose every module the trainee has completed: the rule of
+    reports.completion (a module is complete when each of its current activities
+    has a completed progress row, and it has at least one)."""
+    done = sa.func.count(Progress.completed_at)
+    rows = db.session.execute(
+        sa.select(cohort_course.c.cohort_id, cohort_course.c.course_id, sa.func.count(Activity.id), done)
+        .outerjoin(Activity, sa.and_(Activity.course_id == cohort_course.c.course_id, Activity.archived.is_(False)))
+        .outerjoin(Progress, sa.and_(Progress.activity_id == Activity.id, Progress.user_id == user_id))
+        .where(cohort_course.c.cohort_id.in_(cohort_ids or [0]))
+        .group_by(cohort_course.c.cohort_id, cohort_course.c.course_id)
+    ).tuples()
+    modules: dict[int, list[bool]] = {}
+    for cohort_id, _course_id, total, completed in rows:
+        modules.setdefault(cohort_id, []).append(total > 0 and completed == total)
+    return {cohort_id for cohort_id, states in modules.items() if states and all(states)}
 
 
 def issue(cohort: Cohort, user: User, by: User) -> Certificate:

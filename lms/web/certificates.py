@@ -17,16 +17,6 @@ from lms.extensions import db, limiter
 bp = Blueprint("certificates", __name__)
 
 
-@bp.app_context_processor
-def _certificate_helpers():
-    def certificate_offers():
-        if not current_user.is_authenticated or current_user.is_staff:
-            return []
-        return services.offers_for(current_user)
-
-    return {"certificate_offers": certificate_offers}
-
-
 @bp.get("/verify")
 @bp.get("/verify/<code>")
 @limiter.limit("60 per minute")

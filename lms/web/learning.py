@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 
 from lms.activities import get_activity_type
+from lms.certificates import services as certificates
 from lms.cohorts import services as cohorts
 from lms.coursepacks.source import ASSET_SUFFIXES
 from lms.grading.notifications import unread_notifications
@@ -34,6 +35,7 @@ def dashboard():
         progress=progress,
         next_step=next_step,
         notifications=unread_notifications(current_user),
+        certificate_offers=certificates.offers_for(current_user),
     )
 
 
