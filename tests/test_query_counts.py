@@ -83,3 +83,32 @@ def test_trainee_pages_do_not_grow_with_cohorts(client, grow, api_token):
             counts.setdefault(url, []).append(_queries(client, url, headers))
     grown = {url: c for url, c in counts.items() if c[0] != c[1]}
     assert grown == {}, f"queries at 1 and 4 cohorts: {grown}"
+
+
+def test_bulk_release_is_a_fixed_number_of_statements(client, grow):
+    from lms.grading import grades
+    from lms.grading.models import Submission
+    from lms.signals import grade_released
+
+    trainer = grow["trainer"]
+    full = {"judul": 2, "struktur": 3, "bahasa": 2, "ejaan": 2, "foto": 1}
+    login(client, trainer)
+    counts, sent = [], []
+    grade_released.connect(lambda _app, **payload: sent.append(payload["submission"].id), weak=False)
+    try:
+        for size in (2, 6):
+            grow["to"](size)
+            graded = []
+            for submission in db.session.scalars(db.select(Submission).where(Submission.status == "submitted")):
+                grades.grade_submission(trainer, submission.id, version=submission.version, criteria=full)
+                graded.append(submission.id)
+            db.session.commit()
+            with count_queries() as statements:
+                response = client.post("/grading/release", data={"submission": [str(i) for i in graded]})
+            assert response.status_code == 302
+            counts.append(len(statements))
+    finally:
+        grade_released.receivers.clear()
+    assert db.session.scalar(db.select(db.func.count()).where(Submission.status != "released")) == 0
+    assert len(sent) == 6  # one signal per released grade: 2, then 4 more
+    assert counts[0] == counts[1], counts

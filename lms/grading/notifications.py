@@ -13,6 +13,15 @@ def notify(user_id: int, kind: str, message: str, link: str = "") -> None:
     db.session.add(Notification(user_id=user_id, kind=kind, message=message[:300], link=link[:300]))
 
 
+def notify_many(items: list[tuple[int, str, str, str]]) -> None:
+    """Many notifications (user_id, kind, message, link) in one statement."""
+    if items:
+        db.session.execute(
+            sa.insert(Notification),
+            [{"user_id": u, "kind": k, "message": m[:300], "link": link[:300]} for u, k, m, link in items],
+        )
+
+
 def unread_notifications(user: User, limit: int = 10) -> list[Notification]:
     return list(
         db.session.scalars(
