@@ -16,6 +16,7 @@ from lms.coursepacks.models import Activity
 from lms.errors import Conflict, Forbidden, NotFound
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
+from lms.signals import app_sender, certificate_issued
 from lms.reports import completion as completion_service
 
 # Crockford's base 32: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -179,6 +180,7 @@ def _create(result: completion_service.Completion, participant, user: User, comp
     certificate = Certificate(code=code, cohort_id=cohort.id, user_id=user.id, data=data, issued_at=utcnow())
     db.session.add(certificate)
     db.session.flush()
+    certificate_issued.send(app_sender(), certificate=certificate)
     return certificate
 
 
