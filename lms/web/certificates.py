@@ -6,9 +6,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.accounts.auth import roles_required
 from lms.accounts.models import User
-from lms.certificates import pdf, services
+from lms.authz import permission_required
+from lms.certificates import pdf, policy, services
+from lms.certificates.forms import IssueForm, RevokeForm
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.errors import NotFound, ServiceError
@@ -32,7 +33,7 @@ def verify(code: str | None = None):
 
 def _get(code: str):
     certificate = services.find(code)
-    if certificate is None or not services.may_download(current_user, certificate):
+    if certificate is None or not policy.can_download(current_user, certificate):
         raise NotFound(_("No such certificate."))
     return certificate
 
@@ -60,9 +61,11 @@ def issue(cohort_id: int):
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise NotFound(_("No such cohort."))
+    form = IssueForm()
+    form.validate()
     person = current_user
-    if current_user.has_role("organizer") and request.form.get("user_id", type=int):
-        person = db.session.get(User, request.form.get("user_id", type=int))
+    if policy.can_manage(current_user) and form.user_id.data:
+        person = db.session.get(User, form.user_id.data)
         if person is None:
             raise NotFound(_("No such person."))
     try:
@@ -83,7 +86,7 @@ def issue(cohort_id: int):
 
 
 @bp.get("/certificates/cohort/<int:cohort_id>")
-@roles_required("organizer")
+@permission_required("certificates.manage")
 def manage(cohort_id: int):
     cohort = cohorts.get_visible_cohort(current_user, cohort_id)
     return render_template(
@@ -95,7 +98,7 @@ def manage(cohort_id: int):
 
 
 @bp.post("/certificates/cohort/<int:cohort_id>/issue-all")
-@roles_required("organizer")
+@permission_required("certificates.manage")
 def issue_all(cohort_id: int):
     cohort = cohorts.get_visible_cohort(current_user, cohort_id)
     issued = services.issue_all(cohort, current_user)
@@ -104,9 +107,11 @@ def issue_all(cohort_id: int):
 
 
 @bp.post("/certificates/<code>/revoke")
-@roles_required("organizer")
+@permission_required("certificates.manage")
 def revoke(code: str):
     certificate = _get(code)
-    services.revoke(certificate, current_user, request.form.get("reason", ""))
+    form = RevokeForm()
+    form.validate()
+    services.revoke(certificate, current_user, form.reason.data or "")
     flash(_("Certificate %(code)s revoked.", code=certificate.code), "success")
     return redirect(url_for("certificates.manage", cohort_id=certificate.cohort_id))
