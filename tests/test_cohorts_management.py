@@ -91,8 +91,10 @@ def test_trainer_scopes_limit_the_grading_queue(client, world, make_user):
     services.enrol(cohort, [in_lampung, in_group])
     db.session.commit()
 
+    from lms.cohorts import policy as cohorts_policy
+
     def seen(user):
-        return set(db.session.scalars(services.trainer_trainee_ids(user)))
+        return set(db.session.scalars(cohorts_policy.trainer_trainee_ids(user)))
 
     everyone = {world["trainee"].id, in_lampung.id, in_group.id}
     assert seen(trainer) == everyone  # the whole cohort

@@ -31,8 +31,8 @@ def visible_cohorts(user: User) -> list[Cohort]:
 
 
 def get_visible_cohort(user: User, cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or (not user.has_role("organizer") and cohort not in cohorts_of(user)):
+    cohort = db.session.scalar(policy.visible_cohorts_query(user).where(Cohort.id == cohort_id))
+    if cohort is None:
         raise NotFound(_("No such cohort."))
     return cohort
 
@@ -45,7 +45,7 @@ def current_cohort(user: User) -> Cohort | None:
 def _open_courses(user: User) -> sa.Select:
     """Trainees may open the courses of their cohorts; staff every current course."""
     query = sa.select(Course).where(Course.archived.is_(False))
-    if not user.is_staff:
+    if not policy.sees_every_course(user):
         query = query.where(
             Course.id.in_(
                 sa.select(cohort_course.c.course_id)
@@ -143,42 +143,6 @@ def members(cohort: Cohort, role: str) -> list[User]:
             .order_by(User.name)
         )
     )
-
-
-def trainer_trainee_ids(trainer: User) -> sa.Select:
-    """The trainees a trainer looks after (a subquery of user ids).
-
-    In each cohort the trainer works in: every trainee when the trainer has no
-    scope there (assigned to the whole cohort); otherwise the trainees of the
-    provinces and named groups the trainer is assigned to."""
-
-    mine = sa.select(Enrolment.cohort_id).where(Enrolment.user_id == trainer.id, Enrolment.role == "trainer")
-    scoped = (
-        sa.select(TrainerScope.id)
-        .where(TrainerScope.trainer_id == trainer.id, TrainerScope.cohort_id == Enrolment.cohort_id)
-        .correlate(Enrolment)
-    )
-    trainee_province = (
-        sa.select(Library.province)
-        .join(User, User.library_id == Library.id)
-        .where(User.id == Enrolment.user_id)
-        .correlate(Enrolment)
-        .scalar_subquery()
-    )
-    matching = scoped.where(
-        sa.or_(
-            sa.and_(
-                TrainerScope.kind == "group", TrainerScope.value == Enrolment.group_name, Enrolment.group_name != ""
-            ),
-            sa.and_(TrainerScope.kind == "province", TrainerScope.value == trainee_province),
-        )
-    )
-    return sa.select(Enrolment.user_id).where(
-        Enrolment.cohort_id.in_(mine), Enrolment.role == "trainee", sa.or_(~scoped.exists(), matching.exists())
-    )
-
-
-# -- managing a cohort -----------------------------------------------------------
 
 
 def _check_dates(start_date: date, end_date: date) -> None:

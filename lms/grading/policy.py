@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from lms.accounts.models import User
 from lms.authz import rule
-from lms.cohorts.services import trainer_trainee_ids
+from lms.cohorts.policy import trainer_trainee_ids
 from lms.extensions import db
 from lms.grading.models import Submission
 

@@ -16,7 +16,7 @@ from lms.errors import Invalid, NotFound
 from lms.extensions import db, utcnow
 from lms.libraries import ranking
 from lms.libraries.models import LightSettings, MentoringNote, MentorLibrary
-from lms.libraries.policy import default_library_ids, may_write_notes, mentored_library_ids
+from lms.libraries.policy import default_library_ids, may_write_notes, mentored_library_ids, sees_every_province
 
 LIGHTS = {"green": _l("Green"), "yellow": _l("Yellow"), "red": _l("Red")}
 TREND_MONTHS = 6
@@ -233,7 +233,7 @@ def lights_for(
 def mentored_libraries(mentor: User, province: str | None = None) -> list[Library]:
     """The mentor's libraries; for organizers every village library (of a province)."""
     query = sa.select(Library).order_by(Library.name)
-    if mentor.has_role("organizer"):
+    if sees_every_province(mentor):
         query = query.where(Library.kind == "village")
     else:
         query = query.where(Library.id.in_(mentored_library_ids(mentor) or {0}))

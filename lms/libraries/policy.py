@@ -81,3 +81,9 @@ def sees_every_province(user: User, _obj: object = None) -> bool:
 @rule("libraries.write_notes")
 def may_write_notes(user: User, library: Library) -> bool:
     return user.has_role("organizer") or library.id in mentored_library_ids(user)
+
+
+@rule("libraries.see_deletions")
+def sees_deletions(user: User, library: Library) -> bool:
+    """The record of deleted posts: the library's people and organizers."""
+    return is_colleague(user, library.id) or user.has_role("organizer")

@@ -20,7 +20,7 @@ from lms.extensions import db, utcnow
 from lms.libraries import photos as photo_files
 from lms.libraries import ranking
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, Post, PostPhoto
-from lms.libraries.policy import can_delete, can_edit, can_view, is_colleague
+from lms.libraries.policy import can_delete, can_edit, can_view, is_colleague, sees_deletions
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_PARTICIPANTS = 100_000
@@ -428,7 +428,7 @@ def drafts_of(user: User, library: Library) -> list[Post]:
 
 def deleted_of(user: User, library: Library) -> list[Post]:
     """The record of deletions, for the library's people and organizers."""
-    if not (is_colleague(user, library.id) or user.has_role("organizer")):
+    if not sees_deletions(user, library):
         return []
     return list(
         db.session.scalars(

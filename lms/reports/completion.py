@@ -24,7 +24,8 @@ from flask_babel import lazy_gettext as _l
 from lms.accounts.models import PARTICIPANT_TYPES, Library, User
 from lms.activities import ACTIVITY_TYPES
 from lms.cohorts.models import Cohort, Enrolment, cohort_course
-from lms.cohorts.services import trainer_scopes, trainer_trainee_ids, trainers_responsible
+from lms.cohorts.policy import visible_trainees
+from lms.cohorts.services import trainer_scopes, trainers_responsible
 from lms.coursepacks.models import Activity, Course
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
@@ -320,8 +321,9 @@ def compute(
         activities[activity.course_id].append(activity)
 
     members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id, Enrolment.role == "trainee")
-    if viewer is not None and not viewer.has_role("organizer"):
-        members = members.where(Enrolment.user_id.in_(trainer_trainee_ids(viewer)))
+    scope = visible_trainees(viewer) if viewer is not None else None
+    if scope is not None:
+        members = members.where(Enrolment.user_id.in_(scope))
     if user_ids is not None:
         members = members.where(Enrolment.user_id.in_(list(user_ids) or [0]))
 
