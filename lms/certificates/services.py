@@ -13,7 +13,7 @@ from lms.accounts.models import User
 from lms.certificates import policy
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, Enrolment, cohort_course
-from lms.coursepacks.models import Activity
+from lms.coursepacks.models import Activity, Course
 from lms.errors import Conflict, Forbidden, NotFound
 from lms.extensions import db, utcnow
 from lms.learning.models import Progress
@@ -90,11 +90,13 @@ def offers_for(user: User) -> list[dict[str, Any]]:
 
 def _complete_cohorts(user_id: int, cohort_ids: list[int]) -> set[int]:
     """The cohorts whose every module the trainee has completed: the rule of
-    reports.completion (a module is complete when each of its current activities
-    has a completed progress row, and it has at least one)."""
+    reports.completion (the modules are the cohort's current, non-archived courses;
+    a module is complete when each of its current activities has a completed
+    progress row, and it has at least one)."""
     done = sa.func.count(Progress.completed_at)
     rows = db.session.execute(
         sa.select(cohort_course.c.cohort_id, cohort_course.c.course_id, sa.func.count(Activity.id), done)
+        .join(Course, sa.and_(Course.id == cohort_course.c.course_id, Course.archived.is_(False)))
         .outerjoin(Activity, sa.and_(Activity.course_id == cohort_course.c.course_id, Activity.archived.is_(False)))
         .outerjoin(Progress, sa.and_(Progress.activity_id == Activity.id, Progress.user_id == user_id))
         .where(cohort_course.c.cohort_id.in_(cohort_ids or [0]))
