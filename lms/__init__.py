@@ -22,6 +22,7 @@ from lms.certificates import policy as certificates_policy
 from lms.cohorts import policy as cohorts_policy
 from lms.config import load_config
 from lms.coursepacks.cli import courses_cli
+from lms.coursepacks.types import install_template_loader
 from lms.demo import demo_command
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.grading import policy as grading_policy
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     init_login(app, login_manager)
     load_activity_types()
+    install_template_loader(app)  # each activity type's own template folder
     init_unit_of_work(app)
     init_authz(app)
     init_web(app)

@@ -382,14 +382,20 @@ def test_changed_rubric_makes_a_new_version(app, tmp_path):
 
 
 TOY_PLUGIN = """
+from lms.coursepacks.contracts import ActivityTable, Text
 from lms.coursepacks.types import ActivityType
+
+
+class PollTable(ActivityTable):
+    question: Text
 
 
 class PollType(ActivityType):
     name = "poll"
     label = "Poll"
-    keys = {"question": ("str", True)}
+    config_model = PollTable
     template = "toy_poll.html"
+    template_folder = "templates"
 
     def load(self, loaded, source, field):
         loaded.body = loaded.config["question"] if "question" in loaded.config else ""
@@ -410,12 +416,9 @@ def toy_plugin(tmp_path, monkeypatch, app):
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-poll\nVersion: 0.1\n")
     (dist / "entry_points.txt").write_text("[lms.activities]\npoll = toy_poll:PollType\n")
     monkeypatch.syspath_prepend(str(site))
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "toy_poll.html").write_text('<p class="poll">{{ poll_question }}</p>')
-    import jinja2
-
-    app.jinja_loader = jinja2.ChoiceLoader([app.jinja_loader, jinja2.FileSystemLoader(str(templates))])
+    # The package ships its template; the type's template_folder makes it visible.
+    (site / "toy_poll" / "templates").mkdir()
+    (site / "toy_poll" / "templates" / "toy_poll.html").write_text('<p class="poll">{{ poll_question }}</p>')
     load_activity_types()
     yield
     ACTIVITY_TYPES.pop("poll", None)

@@ -6,44 +6,125 @@ lms.grading (the workflow is shared with the API).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from werkzeug.datastructures import FileStorage
 
-from lms.coursepacks.types import ActivityType
+from lms.coursepacks.contracts import ONE_OF, ActivityTable, NonNegativeInt, Number, PackPath, PositiveInt, TextList
+from lms.coursepacks.types import ActivityType, ApiAction, ApiModel, DemoSeed, PackFile
 from lms.errors import ServiceError
-from lms.grading import submissions
+from lms.grading import grades, submissions
 from lms.grading.rubric import load_rubric
+from lms.grading.rubric_versions import require_rubric
 from lms.uow import attempt
 
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Request
+    from flask.typing import ResponseReturnValue
+
+    from lms.accounts.models import User
+    from lms.coursepacks.models import Activity
+    from lms.coursepacks.source import LoadedActivity, PackSource
+
 ATTACHMENT_TYPES = {"jpg", "jpeg", "png", "pdf", "docx", "mp3", "m4a", "mp4"}
+
+
+class AssignmentTable(ActivityTable):
+    """[[activity]] type = "assignment"."""
+
+    body: PackPath = Field(description="The brief shown to trainees (Markdown).")
+    rubric: PackPath = Field(description="The rubric file (RubricFile).")
+    max_score: Number = Field(description="The grade is out of this.")
+    pass_score: Number = Field(description="A released grade >= this completes the assignment.")
+    attachments: TextList | None = Field(default=None, description="Allowed file types; [] or none = text only.")
+    max_attempts: PositiveInt | None = Field(default=None, description="Submissions allowed (default 1).")
+    due_days: NonNegativeInt | None = Field(default=None, description="Due N days after the cohort starts.")
+    due: Annotated[Literal["milestone"], ONE_OF] | None = Field(
+        default=None, description="Due at the end of the day before the cohort's milestone."
+    )
+    cutoff_days: NonNegativeInt | None = Field(default=None, description="Refused N days after the cohort starts.")
+    max_file_mb: PositiveInt | None = None
+
+
+# -- the API --------------------------------------------------------------------------
+
+
+class SubmissionJson(ApiModel):
+    """An assignment as JSON; with files, send multipart/form-data instead."""
+
+    text: str = ""
+    submit_key: str | None = Field(
+        default=None, description="A random key per form: the same key twice returns the first attempt."
+    )
+
+
+class SubmissionForm(BaseModel):
+    """An assignment as multipart/form-data: the text and the attachments."""
+
+    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+
+    text: str = ""
+    submit_key: str | None = None
+    files: Annotated[
+        list[FileStorage], WithJsonSchema({"type": "array", "items": {"type": "string", "format": "binary"}})
+    ] = Field(default_factory=list, description="The attachments.")
+
+
+class SubmissionReceipt(ApiModel):
+    """The attempt that was handed in."""
+
+    id: int
+    attempt: int
+    status: Literal["submitted", "graded", "revise", "released"]
+    submitted_at: Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+    late: bool
+
+
+def _api_submit(activity: Activity, user: User, body: SubmissionJson | SubmissionForm) -> SubmissionReceipt:
+    files = body.files if isinstance(body, SubmissionForm) else []
+    submission = submissions.submit(user, activity, body.text, files, submit_key=body.submit_key)
+    return SubmissionReceipt(
+        id=submission.id,
+        attempt=submission.attempt,
+        status=submission.status,  # type: ignore[arg-type]  # a new attempt is "submitted"
+        submitted_at=submission.submitted_at.isoformat(),
+        late=submission.late,
+    )
+
+
+# -- the type ---------------------------------------------------------------------------
 
 
 class AssignmentType(ActivityType):
     name = "assignment"
     label = _l("Assignment")
-    keys = {
-        "body": ("path", True),
-        "rubric": ("path", True),
-        "max_score": ("number", True),
-        "pass_score": ("number", True),
-        "attachments": ("strlist", False),
-        "max_attempts": ("posint", False),
-        "due_days": ("nonnegint", False),
-        "due": ("enum:milestone", False),
-        "cutoff_days": ("nonnegint", False),
-        "max_file_mb": ("posint", False),
-    }
+    config_model = AssignmentTable
+    files = {"rubric": PackFile(load_rubric)}
     template = "activities/assignment.html"
+    template_folder = "templates"
     keeps_drafts = True
+    api_actions = {
+        "submissions": ApiAction(
+            run=_api_submit,
+            summary="Submit an assignment: JSON {text} or multipart/form-data (text and files)",
+            body=SubmissionJson,
+            form=SubmissionForm,
+            ok=SubmissionReceipt,
+            status=201,
+            errors=(403, 404, 409, 422),
+            not_here="This activity is not an assignment.",
+        )
+    }
+    table_column = "Assignments: rubric criteria (max points)"
 
-    def load(self, loaded, source, field):
+    def load(self, loaded: LoadedActivity, source: PackSource, field: str) -> None:
         config = loaded.config
-        text = source.read_text(config.get("body"), "course.toml", f"{field}body")
+        text = source.read_markdown(config.get("body"), f"{field}body")
         if text is not None:
-            source.check_markdown_links(config["body"], text)
             loaded.body = text
         if "max_score" in config and config["max_score"] <= 0:
             source.problem("course.toml", f"{field}max_score", "must be greater than 0")
@@ -63,29 +144,56 @@ class AssignmentType(ActivityType):
                 )
         config["attachments"] = attachments
         config.setdefault("max_attempts", 1)
-        if config.get("rubric"):
-            loaded.rubric = load_rubric(source, config["rubric"], f"{field}rubric")
 
-    keeps_drafts = True
-
-    def view(self, activity, user) -> dict[str, Any]:
+    def view(self, activity: Activity, user: User) -> dict[str, Any]:
         return submissions.assignment_context(activity, user)
 
-    def handle(self, activity, user, request):
+    def handle(self, activity: Activity, user: User, request: Request) -> ResponseReturnValue:
         return handle_assignment_post(activity, user, request)
 
-    def reporting_role(self, activity) -> str:
+    def reporting_role(self, activity: Activity) -> str:
         return "graded"
 
-    def api_fields(self, activity) -> dict[str, Any]:
+    def max_score(self, activity: Activity) -> float | None:
+        return float(activity.config["max_score"])
+
+    def api_fields(self, activity: Activity) -> dict[str, Any]:
         return {"max_score": activity.config["max_score"]}
 
+    def table_entry(self, loaded: LoadedActivity) -> str:
+        config = loaded.config
+        criteria = ", ".join(f"{c['id']} ({c['levels'][-1]['points']:g})" for c in loaded.files["rubric"]["criteria"])
+        return f"**{loaded.title}** /{config['max_score']:g}, pass {config['pass_score']:g}: {criteria}"
 
-def _activity_url(activity, **kwargs) -> str:
+    def seed_demo(self, activity: Activity, user: User, seed: DemoSeed) -> None:
+        # Most work is graded and released; a diligent trainee's gets full marks.
+        rng, diligent = seed.rng, seed.diligent
+        text = (
+            "Berita kegiatan perpustakaan desa: pelatihan membuat keripik untuk ibu-ibu PKK, "
+            "diikuti 25 peserta, bekerja sama dengan pemerintah desa."
+        )
+        submission = submissions.submit(user, activity, text, now=seed.when)
+        if diligent or rng.random() < 0.75:
+            rubric = require_rubric(activity)
+            picked = {
+                c["id"]: c["levels"][-1 if diligent or rng.random() < 0.6 else -2]["points"] for c in rubric.criteria
+            }
+            outcome = "release" if diligent or rng.random() < 0.85 else "save"
+            grades.grade_submission(
+                seed.grader,
+                submission.id,
+                version=submission.version,
+                criteria=picked,
+                feedback="Tulisan jelas dan runtut.",
+                outcome=outcome,
+            )
+
+
+def _activity_url(activity: Activity, **kwargs: Any) -> str:
     return url_for("learning.activity", course=activity.course.slug, activity=activity.slug, **kwargs)
 
 
-def handle_assignment_post(activity, user, request):
+def handle_assignment_post(activity: Activity, user: User, request: Request) -> ResponseReturnValue:
     """The assignment form: "draft" keeps the text, "submit" makes an attempt."""
     text = request.form.get("text", "")
     try:

@@ -7,79 +7,157 @@ complete once taken; a post-test or practice quiz once its best score reaches
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 
+from lms.coursepacks.contracts import (
+    ONE_OF,
+    ActivityTable,
+    PackPath,
+    PackTable,
+    Percent,
+    PositiveInt,
+    Says,
+    Text,
+    TextList,
+)
 from lms.coursepacks.models import Activity
-from lms.coursepacks.source import array_of_tables, check_keys, check_unique_id
-from lms.coursepacks.types import ActivityType
+from lms.coursepacks.source import PackSource, check_unique_id
+from lms.coursepacks.types import ActivityType, ApiAction, ApiModel, DemoSeed, PackFile
 from lms.errors import Conflict, Invalid
 from lms.extensions import db
 from lms.learning.models import QuizAttempt
 from lms.learning.progress import get_progress, record_progress
 
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Request
+    from werkzeug.wrappers import Response
+
+    from lms.accounts.models import User
+    from lms.coursepacks.source import LoadedActivity
+
 KINDS = ("pre-test", "post-test", "practice")
-QUESTION_KEYS = {
-    "id": ("str", True),
-    "text": ("str", True),
-    "choices": ("strlist", True),
-    "explain": ("str", True),
-}
+Kind = Annotated[Literal["pre-test", "post-test", "practice"], ONE_OF]
+
+
+# -- the pack -----------------------------------------------------------------------
+
+
+class QuizTable(ActivityTable):
+    """[[activity]] type = "quiz"."""
+
+    questions: PackPath = Field(description="The quiz file (QuizFile).")
+    kind: Kind | None = Field(default=None, description='Default "practice".')
+    pass_percent: Percent | None = Field(default=None, description="Required unless a pre-test.")
+    max_attempts: PositiveInt | None = None
+
+
+class QuizQuestion(PackTable):
+    """A [[question]] of a quiz file."""
+
+    id: Text
+    text: Text
+    choices: TextList
+    explain: Text
+    answer: Annotated[
+        list[int],
+        Field(min_length=1, description="Indexes of the right choices (0-based): one or more."),
+        Says("must be a non-empty list of choice indexes (0-based)"),
+    ]
+
+
+class QuizFile(PackTable):
+    """A quiz file: its [[question]] tables, each checked as a QuizQuestion."""
+
+    title: Any = None  # allowed, not shown
+    question: list[QuizQuestion]
+
+
+def load_questions(source: PackSource, rel: str, field: str) -> list[dict[str, Any]] | None:
+    """The questions of a quiz file, each with its answer sorted."""
+    data = source.read_toml(rel, "course.toml", field)
+    if data is None:
+        return None
+    source.check(QuizFile, data, rel, "", skip={"question"})
+    questions = []
+    seen: set[str] = set()
+    for prefix, question in source.tables(data, "question", rel):
+        # The answer is judged against the choices, so it is reported after them.
+        check = source.check(QuizQuestion, question, rel, prefix, held={"answer"})
+        good = check.good
+        check_unique_id(good.get("id", ""), seen, source, rel, f"{prefix}id", "question")
+        choices = good.get("choices", [])
+        if "choices" in good and len(choices) < 2:
+            source.problem(rel, f"{prefix}choices", "needs at least two choices")
+        if source.report_held(check, "answer", rel, prefix):
+            continue
+        answer = good["answer"]
+        if len(set(answer)) != len(answer) or any(a < 0 or a >= len(choices) for a in answer):
+            source.problem(rel, f"{prefix}answer", f"indexes must be distinct and between 0 and {len(choices) - 1}")
+            continue
+        questions.append({**{k: v for k, v in good.items() if k != "answer"}, "answer": sorted(answer)})
+    return questions
+
+
+# -- the API --------------------------------------------------------------------------
+
+
+class QuizAnswers(ApiModel):
+    """A quiz's answers: the picked choice numbers (0-based) per question id."""
+
+    answers: dict[str, list[int]]
+
+
+class QuizScore(ApiModel):
+    """The score of this attempt."""
+
+    percent: float = Field(description="Of the questions, the share answered exactly right.")
+    passed: bool
+    correct: int
+    total: int
+
+
+def _api_attempt(activity: Activity, user: User, body: QuizAnswers) -> QuizScore:
+    attempt = submit_attempt(activity, user, body.answers)
+    return QuizScore(percent=attempt.percent, passed=attempt.passed, correct=attempt.correct, total=attempt.total)
+
+
+# -- the type ---------------------------------------------------------------------------
 
 
 class QuizType(ActivityType):
     name = "quiz"
     label = _l("Quiz")
-    keys = {
-        "questions": ("path", True),
-        "kind": ("enum:" + "|".join(KINDS), False),
-        "pass_percent": ("percent", False),
-        "max_attempts": ("posint", False),
-    }
+    config_model = QuizTable
+    files = {"questions": PackFile(load_questions, in_config=True)}
     template = "activities/quiz.html"
+    template_folder = "templates"
+    api_actions = {
+        "attempts": ApiAction(
+            run=_api_attempt,
+            summary="Answer a quiz: the score of this attempt",
+            body=QuizAnswers,
+            ok=QuizScore,
+            status=201,
+            errors=(403, 404, 409, 422),
+            not_here="This activity is not a quiz.",
+        )
+    }
+    table_column = "Quizzes (questions)"
 
-    def load(self, loaded, source, field):
+    def load(self, loaded: LoadedActivity, source: PackSource, field: str) -> None:
         config = loaded.config
         config.setdefault("kind", "practice")
         if config["kind"] != "pre-test" and "pass_percent" not in config:
             source.problem("course.toml", f"{field}pass_percent", "is required for a post-test or practice quiz")
-        rel = config.get("questions")
-        data = source.read_toml(rel, "course.toml", f"{field}questions") if rel else None
-        if data is None:
-            return
-        questions = []
-        seen: set[str] = set()
-        for prefix, question in array_of_tables(data, "question", source, rel):
-            # `answer` is checked below, against the choices.
-            good = check_keys({k: v for k, v in question.items() if k != "answer"}, QUESTION_KEYS, source, rel, prefix)
-            check_unique_id(good.get("id", ""), seen, source, rel, f"{prefix}id", "question")
-            choices = good.get("choices", [])
-            if "choices" in good and len(choices) < 2:
-                source.problem(rel, f"{prefix}choices", "needs at least two choices")
-            answer = question.get("answer")
-            if answer is None:
-                source.problem(rel, f"{prefix}answer", "is required")
-                continue
-            if (
-                not isinstance(answer, list)
-                or not answer
-                or not all(isinstance(a, int) and not isinstance(a, bool) for a in answer)
-            ):
-                source.problem(rel, f"{prefix}answer", "must be a non-empty list of choice indexes (0-based)")
-                continue
-            if len(set(answer)) != len(answer) or any(a < 0 or a >= len(choices) for a in answer):
-                source.problem(rel, f"{prefix}answer", f"indexes must be distinct and between 0 and {len(choices) - 1}")
-                continue
-            questions.append({**good, "answer": sorted(answer)})
-        config["questions_file"] = rel
-        config["questions"] = questions
 
     # -- taking the quiz ------------------------------------------------------
-    def view(self, activity, user):
+    def view(self, activity: Activity, user: User) -> dict[str, Any]:
         attempts = attempts_of(user.id, activity.id)
         shown_id = request.args.get("attempt", type=int)
         return {
@@ -92,7 +170,7 @@ class QuizType(ActivityType):
             "attempts_left": attempts_left(activity, attempts),
         }
 
-    def handle(self, activity, user, request):
+    def handle(self, activity: Activity, user: User, request: Request) -> Response:
         answers: dict[str, list[int]] = {}
         for question in activity.config["questions"]:
             picked = request.form.getlist(f"q-{question['id']}")
@@ -115,11 +193,26 @@ class QuizType(ActivityType):
             )
         )
 
-    def reporting_role(self, activity) -> str:
+    def reporting_role(self, activity: Activity) -> str:
         return {"pre-test": "pre", "post-test": "post"}.get(activity.config.get("kind", "practice"), "quiz")
 
-    def api_fields(self, activity) -> dict[str, Any]:
+    def api_fields(self, activity: Activity) -> dict[str, Any]:
         return {"kind": activity.config.get("kind", "practice"), "questions": len(activity.config["questions"])}
+
+    def table_entry(self, loaded: LoadedActivity) -> str:
+        return f"{loaded.config['kind']} ({len(loaded.config['questions'])})"
+
+    def seed_demo(self, activity: Activity, user: User, seed: DemoSeed) -> None:
+        # Better-prepared people answer more: one skill per person and quiz.
+        rng = seed.rng
+        skill = rng.random()
+        answers = {
+            q["id"]: (
+                q["answer"] if seed.diligent or rng.random() < 0.45 + skill / 2 else [0 if q["answer"] != [0] else 1]
+            )
+            for q in activity.config["questions"]
+        }
+        submit_attempt(activity, user, answers)
 
 
 def attempts_of(user_id: int, activity_id: int) -> list[QuizAttempt]:
@@ -136,7 +229,7 @@ def best_attempt(attempts: list[QuizAttempt]) -> QuizAttempt | None:
     return max(attempts, key=lambda a: a.percent, default=None)
 
 
-def attempts_left(activity, attempts: list[QuizAttempt]) -> int | None:
+def attempts_left(activity: Activity, attempts: list[QuizAttempt]) -> int | None:
     limit = activity.config.get("max_attempts")
     return None if limit is None else max(0, limit - len(attempts))
 
@@ -145,7 +238,7 @@ def score_answers(questions: list[dict[str, Any]], answers: dict[str, list[int]]
     return sum(1 for q in questions if sorted(set(answers.get(q["id"], []))) == q["answer"])
 
 
-def submit_attempt(activity, user, answers: dict[str, Any]) -> QuizAttempt:
+def submit_attempt(activity: Activity, user: User, answers: dict[str, Any]) -> QuizAttempt:
     """Score a trainee's answers, keep the attempt and update progress."""
     questions = activity.config["questions"]
     known = {q["id"] for q in questions}
@@ -180,14 +273,16 @@ def submit_attempt(activity, user, answers: dict[str, Any]) -> QuizAttempt:
     return attempt
 
 
-def pre_post_gain(activity, user) -> dict[str, float] | None:
+def pre_post_gain(activity: Activity, user: User) -> dict[str, float] | None:
     """Best pre-test and post-test percent of the trainee in this course, and the gain."""
 
     pair = {
         a.config.get("kind"): a
         for a in db.session.scalars(
             sa.select(Activity).where(
-                Activity.course_id == activity.course_id, Activity.type == "quiz", Activity.archived.is_(False)
+                Activity.course_id == activity.course_id,
+                Activity.type == QuizType.name,
+                Activity.archived.is_(False),
             )
         )
     }

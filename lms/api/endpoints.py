@@ -3,67 +3,67 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import g, jsonify, request
+from flask import g
 from sqlalchemy.orm import joinedload
 
 from lms.activities import get_activity_type
-from lms.activities.quiz import submit_attempt
-from lms.api.base import BadRequest, bp, json_body, roles
+from lms.api import schemas
+from lms.api.base import bp, parse_body, parse_query, reply, roles
+from lms.api.openapi import operation
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Enrolment
 from lms.coursepacks.models import Activity, Course
-from lms.errors import Invalid, NotFound
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.grading import grades, policy, submissions
 from lms.grading.models import Submission
 from lms.learning import services as learning
 
 
-def _activity(course_slug: str, activity_slug: str):
-    course = cohorts.get_course_for(g.api_user, course_slug)
-    activity = learning.get_activity(course, activity_slug)
-    if activity is None:
-        raise NotFound("No such activity.")
-    return activity
-
-
 @bp.get("/me")
+@operation(summary="The caller, with their cohorts", who="anyone", ok={200: schemas.Me})
 def me():
     user = g.api_user
-    return jsonify(
-        {
-            "id": user.id,
-            "name": user.name,
-            "email": user.email,
-            "role": user.role,
-            "language": user.language,
-            "timezone": user.timezone,
-            "cohorts": [{"id": c.id, "name": c.name} for c in cohorts.cohorts_of(user)],
-        }
+    return reply(
+        schemas.Me(
+            id=user.id,
+            name=user.name,
+            email=user.email,
+            role=user.role,
+            language=user.language,
+            timezone=user.timezone,
+            cohorts=[schemas.CohortRef(id=c.id, name=c.name) for c in cohorts.cohorts_of(user)],
+        )
     )
 
 
 @bp.get("/courses")
+@operation(summary="The catalogue of courses the caller may open", who="anyone", ok={200: schemas.Catalogue})
 def courses():
     result = []
     for progress in learning.course_progress(g.api_user, cohorts.courses_for(g.api_user)):
         course = progress.course
         result.append(
-            {
-                "slug": course.slug,
-                "title": course.title,
-                "order": course.order,
-                "hours": course.hours,
-                "activities": [
-                    {"slug": a.slug, "type": a.type, "title": a.title, **get_activity_type(a.type).api_fields(a)}
+            schemas.CatalogueCourse(
+                slug=course.slug,
+                title=course.title,
+                order=course.order,
+                hours=course.hours,
+                activities=[
+                    schemas.CatalogueActivity.model_validate(
+                        {"slug": a.slug, "type": a.type, "title": a.title, **get_activity_type(a.type).api_fields(a)}
+                    )
                     for a in progress.activities
                 ],
-            }
+            )
         )
-    return jsonify(result)
+    return reply(schemas.Catalogue(result))
 
 
 @bp.get("/me/progress")
+@operation(
+    summary="The caller's progress per course and activity", who="trainee", ok={200: schemas.Progress}, errors=(403,)
+)
 @roles("trainee")
 def my_progress():
     progress = learning.course_progress(g.api_user, cohorts.courses_for(g.api_user))
@@ -72,113 +72,71 @@ def my_progress():
         activities = []
         for activity in item.activities:
             row = item.progress.get(activity.id)
-            entry = {
-                "slug": activity.slug,
-                "type": activity.type,
-                "completed": item.is_done(activity),
-                "status": item.status(activity),
-            }
+            entry = schemas.ActivityProgress(
+                slug=activity.slug,
+                type=activity.type,
+                completed=item.is_done(activity),
+                status=item.status(activity),  # one of learning.progress.STATUSES
+            )
             if row is not None and row.score is not None:
-                entry["score"] = row.score
+                entry.score = row.score
             activities.append(entry)
         out.append(
-            {"slug": item.course.slug, "completed": item.completed, "percent": item.percent, "activities": activities}
+            schemas.CourseProgressOut(
+                slug=item.course.slug, completed=item.completed, percent=item.percent, activities=activities
+            )
         )
-    return jsonify(
-        {"courses": out, "completed_courses": sum(1 for p in progress if p.completed), "total_courses": len(progress)}
+    return reply(
+        schemas.Progress(
+            courses=out, completed_courses=sum(1 for p in progress if p.completed), total_courses=len(progress)
+        )
     )
 
 
-@bp.post("/courses/<course>/activities/<activity>/complete")
-@roles("trainee")
-def complete(course: str, activity: str):
-    found = _activity(course, activity)
-    if not get_activity_type(found.type).complete_by_request(found, g.api_user):
-        raise Invalid("This activity is completed by taking it, not by marking it.")
-    return jsonify({"completed": True})
-
-
-@bp.post("/courses/<course>/activities/<activity>/attempts")
-@roles("trainee")
-def quiz_attempt(course: str, activity: str):
-    found = _activity(course, activity)
-    if found.type != "quiz":
-        raise NotFound("This activity is not a quiz.")
-    answers = json_body().get("answers")
-    if not isinstance(answers, dict):
-        raise BadRequest('Expected {"answers": {question_id: [choice, ...]}}.')
-    attempt = submit_attempt(found, g.api_user, answers)
-    return jsonify(
-        {"percent": attempt.percent, "passed": attempt.passed, "correct": attempt.correct, "total": attempt.total}
-    ), 201
-
-
-def submission_json(submission: Submission, viewer) -> dict:
+def submission_out(submission: Submission, viewer) -> schemas.SubmissionOut:
     activity = submission.activity
-    data = {
-        "id": submission.id,
-        "trainee": {"id": submission.user.id, "name": submission.user.name},
-        "course": activity.course.slug,
-        "activity": activity.slug,
-        "attempt": submission.attempt,
-        "text": submission.text,
-        "status": submission.status,
-        "version": submission.version,
-        "late": submission.late,
-        "submitted_at": submission.submitted_at.isoformat(),
-        "files": [
-            {"id": f.id, "name": f.original_name, "size": f.size, "content_type": f.content_type}
+    owner_only = viewer.id == submission.user_id and not viewer.is_staff
+    shown = submission.grade is not None and (not owner_only or submission.status == "released")
+    return schemas.SubmissionOut(
+        id=submission.id,
+        trainee=schemas.Person(id=submission.user.id, name=submission.user.name),
+        course=activity.course.slug,
+        activity=activity.slug,
+        attempt=submission.attempt,
+        text=submission.text,
+        status=submission.status,  # type: ignore[arg-type]  # one of SUBMISSION_STATUSES
+        version=submission.version,
+        late=submission.late,
+        submitted_at=submission.submitted_at.isoformat(),
+        files=[
+            schemas.SubmissionFile(id=f.id, name=f.original_name, size=f.size, content_type=f.content_type)
             for f in submission.files
         ],
-        "grade": None,
-    }
-    owner_only = viewer.id == submission.user_id and not viewer.is_staff
-    if submission.grade is not None and (not owner_only or submission.status == "released"):
-        data["grade"] = grades.grade_as_dict(submission.grade)
-    return data
-
-
-@bp.post("/courses/<course>/activities/<activity>/submissions")
-@roles("trainee")
-def create_submission(course: str, activity: str):
-    found = _activity(course, activity)
-    if found.type != "assignment":
-        raise NotFound("This activity is not an assignment.")
-    if request.mimetype == "multipart/form-data":
-        text, files, key = request.form.get("text", ""), request.files.getlist("files"), request.form.get("submit_key")
-    else:
-        body = json_body()
-        text, files, key = body.get("text", ""), [], body.get("submit_key")
-        if not isinstance(text, str):
-            raise BadRequest("text must be a string.")
-    submission = submissions.submit(g.api_user, found, text, files, submit_key=key)
-    return jsonify(
-        {
-            "id": submission.id,
-            "attempt": submission.attempt,
-            "status": submission.status,
-            "submitted_at": submission.submitted_at.isoformat(),
-            "late": submission.late,
-        }
-    ), 201
+        grade=schemas.GradeOut.model_validate(grades.grade_as_dict(submission.grade)) if shown else None,
+    )
 
 
 @bp.get("/submissions")
+@operation(
+    summary="Submissions the caller may grade or see",
+    who="trainer, organizer",
+    query=schemas.SubmissionsQuery,
+    ok={200: schemas.SubmissionList},
+    errors=(403,),
+)
 @roles("trainer", "organizer")
 def list_submissions():
+    args = parse_query(schemas.SubmissionsQuery)
     query = policy.visible_submissions(g.api_user)
-    if request.args.get("status"):
-        query = query.where(Submission.status == request.args["status"])
-    if request.args.get("course"):
+    if args.status:
+        query = query.where(Submission.status == args.status)
+    if args.course:
         query = (
-            query.join(Activity, Activity.id == Submission.activity_id)
-            .join(Course)
-            .where(Course.slug == request.args["course"])
+            query.join(Activity, Activity.id == Submission.activity_id).join(Course).where(Course.slug == args.course)
         )
-    if request.args.get("cohort"):
-        cohort_id = request.args.get("cohort", type=int)
+    if args.cohort is not None:
         query = query.where(
-            Submission.user_id.in_(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id))
+            Submission.user_id.in_(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == args.cohort))
         )
 
     query = query.options(
@@ -187,54 +145,74 @@ def list_submissions():
         joinedload(Submission.activity).joinedload(Activity.course),
     )
     items = db.session.scalars(query.order_by(Submission.submitted_at, Submission.id).limit(500)).unique()
-    return jsonify([submission_json(s, g.api_user) for s in items])
+    return reply(schemas.SubmissionList([submission_out(s, g.api_user) for s in items]))
 
 
 @bp.get("/submissions/<int:submission_id>")
+@operation(
+    summary="One submission; its owner sees the grade once released",
+    who="owner, trainer, organizer",
+    ok={200: schemas.SubmissionOut},
+    errors=(404,),
+)
 def get_submission(submission_id: int):
     submission = db.session.get(Submission, submission_id)
     if submission is None or not policy.can_view(g.api_user, submission):
         raise NotFound("No such submission.")
-    return jsonify(submission_json(submission, g.api_user))
+    return reply(submission_out(submission, g.api_user))
 
 
 @bp.put("/submissions/<int:submission_id>/grade")
+@operation(
+    summary="Grade a submission against the version last read",
+    who="trainer",
+    body=schemas.GradeIn,
+    ok={200: schemas.GradeResult},
+    errors=(403, 404, 409, 422),
+)
 @roles("trainer")
 def put_grade(submission_id: int):
-    body = json_body()
+    body = parse_body(schemas.GradeIn)
     submission = grades.grade_submission(
         g.api_user,
         submission_id,
-        version=body.get("version"),
-        criteria=body.get("criteria"),
-        comments=body.get("comments"),
-        feedback=body.get("feedback", ""),
-        outcome=body.get("outcome", "save"),
+        version=body.version,
+        criteria=body.criteria,
+        comments=body.comments,
+        feedback=body.feedback,
+        outcome=body.outcome,
     )
     grade = submission.grade
     assert grade is not None  # grade_submission has just written it
-    return jsonify(
-        {"score": grade.score, "max_score": grade.max_score, "status": submission.status, "version": submission.version}
+    return reply(
+        schemas.GradeResult(
+            score=grade.score,
+            max_score=grade.max_score,
+            status=submission.status,  # type: ignore[arg-type]  # one of SUBMISSION_STATUSES
+            version=submission.version,
+        )
     )
 
 
 @bp.get("/cohorts")
+@operation(summary="Cohorts the caller works in", who="trainer, organizer", ok={200: schemas.CohortList}, errors=(403,))
 @roles("trainer", "organizer")
 def list_cohorts():
-    return jsonify(
-        [
-            {
-                "id": c.id,
-                "name": c.name,
-                "start_date": c.start_date.isoformat(),
-                "end_date": c.end_date.isoformat(),
-                "milestone": {
-                    "title": c.milestone_title,
-                    "date": c.milestone_date.isoformat() if c.milestone_date else None,
-                },
-                "courses": [course.slug for course in c.courses],
-                "archived": c.archived,
-            }
-            for c in cohorts.visible_cohorts(g.api_user)
-        ]
+    return reply(
+        schemas.CohortList(
+            [
+                schemas.CohortOut(
+                    id=c.id,
+                    name=c.name,
+                    start_date=c.start_date.isoformat(),
+                    end_date=c.end_date.isoformat(),
+                    milestone=schemas.Milestone(
+                        title=c.milestone_title, date=c.milestone_date.isoformat() if c.milestone_date else None
+                    ),
+                    courses=[course.slug for course in c.courses],
+                    archived=c.archived,
+                )
+                for c in cohorts.visible_cohorts(g.api_user)
+            ]
+        )
     )

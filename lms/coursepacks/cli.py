@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 
 from lms import uow
 from lms.coursepacks.services import check_packs
-from lms.coursepacks.source import discover
+from lms.coursepacks.source import LoadedActivity, LoadedPack, discover
 from lms.coursepacks.sync import sync_packs
-from lms.markup import word_count
+from lms.coursepacks.types import ACTIVITY_TYPES
 
 courses_cli = AppGroup("courses", help="Check and sync course packs.")
 
@@ -64,22 +64,18 @@ def table_command() -> None:
     click.echo(courses_table(packs))
 
 
-def courses_table(packs) -> str:
+def courses_table(packs: list[LoadedPack]) -> str:
+    """One row per pack; a column per activity type that names one (table_column),
+    in the order the types were registered: the built-ins first, then plugins."""
+    columns = [atype for atype in ACTIVITY_TYPES.values() if atype.table_column]
     lines = [
-        "| # | Module (slug) | JP | Lessons (words) | Quizzes (questions) "
-        "| Assignments: rubric criteria (max points) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| # | Module (slug) | JP | " + " | ".join(atype.table_column for atype in columns) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in columns) + " |",
     ]
     for pack in sorted(packs, key=lambda p: p.order):
-        lessons = [f"{a.title} ({word_count(a.body)})" for a in pack.activities if a.type == "lesson"]
-        quizzes = [f"{a.config['kind']} ({len(a.config['questions'])})" for a in pack.activities if a.type == "quiz"]
-        tasks = []
-        for a in pack.activities:
-            if a.type == "assignment":
-                criteria = ", ".join(f"{c['id']} ({c['levels'][-1]['points']:g})" for c in a.rubric["criteria"])
-                tasks.append(f"**{a.title}** /{a.config['max_score']:g}, pass {a.config['pass_score']:g}: {criteria}")
-        lines.append(
-            f"| {pack.order} | {pack.title} (`{pack.slug}`) | {pack.hours} | {'<br>'.join(lessons)} | "
-            f"{'<br>'.join(quizzes)} | {'<br>'.join(tasks)} |"
-        )
+        by_type: dict[str, list[LoadedActivity]] = {}
+        for activity in pack.activities:
+            by_type.setdefault(activity.type, []).append(activity)
+        cells = ["<br>".join(atype.table_entry(a) for a in by_type.get(atype.name, [])) for atype in columns]
+        lines.append(f"| {pack.order} | {pack.title} (`{pack.slug}`) | {pack.hours} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -1,7 +1,9 @@
 """Reading and validating course packs. Pure functions: nothing here touches the
 database, so `courses check` can run anywhere and sync validates before writing.
 
-Every problem is reported as `PATH:FIELD: message`.
+Each table is checked against its pydantic model (lms.coursepacks.contracts; an
+[[activity]] against its type's `config_model`), then by its loader for what
+spans keys or files. Every problem is reported as `PATH:FIELD: message`.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from lms.coursepacks.types import ACTIVITY_TYPES
+from pydantic import BaseModel
+
+from lms.coursepacks.contracts import COMMON_ACTIVITY_KEYS, CourseFile, TableCheck, check_table
+from lms.coursepacks.types import ACTIVITY_TYPES, ActivityType
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COURSE_KEYS = {"slug", "title", "summary", "order", "hours", "language", "activity"}
-COMMON_ACTIVITY_KEYS = {"type", "slug", "title"}
 # Relative links and images in Markdown: [text](target) and ![alt](target).
 LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_SRC_RE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
@@ -46,16 +50,29 @@ class LoadedActivity:
     config: dict[str, Any] = field(default_factory=dict)
     body: str = ""
     body_path: str = ""  # relative to the pack, for resolving links
-    rubric: dict[str, Any] | None = None
+    # What the type's extra files hold (ActivityType.files) when kept beside the
+    # config, by key: another area keeps them (grading versions the rubric).
+    files: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
         payload = {"type": self.type, "title": self.title, "config": self.config, "body": self.body}
         return _hash(payload)
 
-    @property
-    def rubric_hash(self) -> str | None:
-        return _hash(self.rubric) if self.rubric is not None else None
+    def file_hash(self, key: str) -> str | None:
+        """The digest of an extra file's content, to tell whether it changed."""
+        return _hash(self.files[key]) if key in self.files else None
+
+    def __getattr__(self, name: str) -> Any:
+        # `loaded.rubric` and `loaded.rubric_hash`: an extra file and its digest by
+        # the file's key, as readers written before `files` ask for them (grading's
+        # rubric versions). Only called for names that are not attributes.
+        files = self.__dict__.get("files", {})
+        if name in files:
+            return files[name]
+        if name.endswith("_hash") and name.removesuffix("_hash") in files:
+            return self.file_hash(name.removesuffix("_hash"))
+        raise AttributeError(name)
 
 
 @dataclass
@@ -95,7 +112,7 @@ class PackSource:
             return None
         return candidate
 
-    def read_text(self, rel: str, owner: str, field_name: str) -> str | None:
+    def read_text(self, rel: Any, owner: str, field_name: str) -> str | None:
         if not isinstance(rel, str) or not rel:
             self.problem(owner, field_name, "must be a path to a file in the pack")
             return None
@@ -122,6 +139,53 @@ class PackSource:
             self.problem(rel, "toml", f"invalid TOML: {exc}")
             return None
 
+    def read_markdown(self, rel: Any, owner_field: str) -> str | None:
+        """A Markdown file named in course.toml, its links checked. A missing or
+        malformed path is reported again here, as the validator always did."""
+        text = self.read_text(rel, "course.toml", owner_field)
+        if text is not None:
+            self.check_markdown_links(rel, text)
+        return text
+
+    def check(
+        self,
+        model: type[BaseModel],
+        table: dict[str, Any],
+        rel: str,
+        prefix: str,
+        *,
+        skip: Collection[str] = (),
+        held: Collection[str] = (),
+    ) -> TableCheck:
+        """Check a table against its model and report what does not fit; `held`
+        keys are reported by the caller (`report_held`), after its own checks."""
+        result = check_table(model, table, skip=skip)
+        for key, message in result.problems(held=held):
+            self.problem(rel, f"{prefix}{key}" if key else prefix.rstrip("."), message)
+        return result
+
+    def report_held(self, result: TableCheck, key: str, rel: str, prefix: str) -> bool:
+        """Report a held key's problem; whether there was one."""
+        if key not in result.invalid:
+            return False
+        self.problem(rel, f"{prefix}{key}", result.invalid[key])
+        return True
+
+    def tables(self, data: dict[str, Any], name: str, rel: str) -> list[tuple[str, dict[str, Any]]]:
+        """The `[[name]]` tables of a file as (field prefix, table) pairs; an
+        empty or missing array is a problem, and so is an entry that is no table."""
+        raw = data.get(name)
+        if not isinstance(raw, list) or not raw:
+            self.problem(rel, name, f"at least one [[{name}]] is required")
+            return []
+        tables = []
+        for index, table in enumerate(raw, start=1):
+            if isinstance(table, dict):
+                tables.append((f"{name}[{index}].", table))
+            else:
+                self.problem(rel, f"{name}[{index}]", "must be a table")
+        return tables
+
     def check_markdown_links(self, rel: str, text: str) -> None:
         """Every relative link or image in a Markdown file must exist in the pack."""
         base = Path(rel).parent
@@ -139,78 +203,7 @@ class PackSource:
                 self.problem(rel, "link", f"{target} does not resolve to a file in the pack")
 
 
-# -- key checking shared by the course and every activity type ---------------
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-KIND_CHECKS: dict[str, tuple[Any, str]] = {
-    "str": (lambda v: isinstance(v, str) and v.strip() != "", "must be a non-empty string"),
-    "path": (lambda v: isinstance(v, str) and v.strip() != "", "must be a path to a file in the pack"),
-    "int": (_is_int, "must be an integer"),
-    "posint": (lambda v: _is_int(v) and v > 0, "must be a positive integer"),
-    "nonnegint": (lambda v: _is_int(v) and v >= 0, "must be an integer of 0 or more"),
-    "number": (_is_number, "must be a number"),
-    "percent": (lambda v: _is_number(v) and 0 <= v <= 100, "must be a number from 0 to 100"),
-    "strlist": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "must be a list of strings"),
-}
-
-
-def check_keys(
-    table: dict[str, Any],
-    schema: dict[str, tuple[str, bool]],
-    source: PackSource,
-    rel: str,
-    prefix: str,
-) -> dict[str, Any]:
-    """Check `table` against `schema` (key -> (kind, required)); unknown keys are
-    problems too. Returns the keys that passed."""
-    good: dict[str, Any] = {}
-    for key in table:
-        if key not in schema:
-            source.problem(rel, f"{prefix}{key}", "unknown key")
-    for key, (kind, required) in schema.items():
-        if key not in table:
-            if required:
-                source.problem(rel, f"{prefix}{key}", "is required")
-            continue
-        value = table[key]
-        if kind.startswith("enum:"):
-            allowed = kind[5:].split("|")
-            ok, message = value in allowed, f"must be one of {', '.join(allowed)}"
-        else:
-            check, message = KIND_CHECKS[kind]
-            ok = check(value)
-        if ok:
-            good[key] = value
-        else:
-            source.problem(rel, f"{prefix}{key}", message)
-    return good
-
-
-def array_of_tables(data: dict[str, Any], name: str, source: PackSource, rel: str) -> list[tuple[str, dict]]:
-    """The `[[name]]` tables of a file as (field prefix, table) pairs; every other
-    top-level key except `title` is a problem, and so is an empty array."""
-    for key in data:
-        if key not in {name, "title"}:
-            source.problem(rel, key, "unknown key")
-    raw = data.get(name)
-    if not isinstance(raw, list) or not raw:
-        source.problem(rel, name, f"at least one [[{name}]] is required")
-        return []
-    tables = []
-    for index, table in enumerate(raw, start=1):
-        if isinstance(table, dict):
-            tables.append((f"{name}[{index}].", table))
-        else:
-            source.problem(rel, f"{name}[{index}]", "must be a table")
-    return tables
+# -- checks shared by the pack files ----------------------------------------
 
 
 def check_unique_id(value: str, seen: set[str], source: PackSource, rel: str, field_name: str, what: str) -> None:
@@ -229,17 +222,7 @@ def load_pack(root: Path) -> tuple[LoadedPack | None, list[Problem]]:
     data = source.read_toml("course.toml", "course.toml", "course.toml")
     if data is None:
         return None, source.problems
-    schema = {
-        "slug": ("str", True),
-        "title": ("str", True),
-        "summary": ("str", False),
-        "order": ("int", True),
-        "hours": ("nonnegint", True),
-        "language": ("str", False),
-        "activity": ("list", True),
-    }
-    table = {k: v for k, v in data.items() if k != "activity"}
-    good = check_keys(table, {k: v for k, v in schema.items() if k != "activity"}, source, "course.toml", "")
+    good = source.check(CourseFile, data, "course.toml", "", skip={"activity"}).good
     slug = good.get("slug", "")
     if slug and not SLUG_RE.match(slug):
         source.problem("course.toml", "slug", "use lowercase letters, digits and hyphens only")
@@ -277,8 +260,7 @@ def _load_activities(raw_activities: list[Any], source: PackSource) -> list[Load
             known = ", ".join(sorted(ACTIVITY_TYPES))
             source.problem("course.toml", f"{prefix}type", f"unknown activity type {type_name!r} (known: {known})")
             continue
-        schema = {"type": ("str", True), "slug": ("str", True), "title": ("str", True), **atype.keys}
-        good = check_keys(raw, schema, source, "course.toml", prefix)
+        good = source.check(atype.config_model, raw, "course.toml", prefix).good
         slug = good.get("slug", "")
         if slug and not SLUG_RE.match(slug):
             source.problem("course.toml", f"{prefix}slug", "use lowercase letters, digits and hyphens only")
@@ -294,9 +276,27 @@ def _load_activities(raw_activities: list[Any], source: PackSource) -> list[Load
         )
         before = len(source.problems)
         atype.load(loaded, source, prefix)
+        _load_files(atype, loaded, source, prefix)
         if len(source.problems) == before:
             activities.append(loaded)
     return activities
+
+
+def _load_files(atype: ActivityType, loaded: LoadedActivity, source: PackSource, prefix: str) -> None:
+    """The extra files the type declares (a rubric, a quiz's questions), after the
+    type has checked its keys."""
+    for key, spec in atype.files.items():
+        rel = loaded.config.get(key)
+        if not isinstance(rel, str) or not rel:
+            continue  # missing or not a path: already reported with the keys
+        content = spec.load(source, rel, f"{prefix}{key}")
+        if content is None:
+            continue
+        if spec.in_config:
+            loaded.config[f"{key}_file"] = rel
+            loaded.config[key] = content
+        else:
+            loaded.files[key] = content
 
 
 # -- discovery --------------------------------------------------------------

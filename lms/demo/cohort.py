@@ -15,16 +15,13 @@ from flask.cli import with_appcontext
 from lms import uow
 from lms.accounts import services as accounts
 from lms.accounts.models import User
-from lms.activities.quiz import submit_attempt
+from lms.activities import ACTIVITY_TYPES, DemoSeed
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
-from lms.coursepacks.models import Course
+from lms.coursepacks.models import Activity, Course
 from lms.demo.data import FIRST_NAMES, LAST_NAMES, PROVINCES, TYPE_COUNTS, VILLAGES, WIT, WITA
 from lms.demo.libraries import add_library_demo
 from lms.extensions import db
-from lms.grading import grades, submissions
-from lms.grading.rubric_versions import require_rubric
-from lms.learning.progress import record_progress
 
 COHORT_NAME = "Penguatan Fasilitator 2019"
 PASSWORD = "lentera-demo"
@@ -174,35 +171,8 @@ def _progress(rng: random.Random, trainees: list[User], courses: list[Course], t
                 _do(rng, person, activity, trainer, diligent)
 
 
-def _do(rng: random.Random, person: User, activity, trainer: User, diligent: bool = False) -> None:
+def _do(rng: random.Random, person: User, activity: Activity, trainer: User, diligent: bool = False) -> None:
     day = START + timedelta(days=rng.randint(0, 20))
-    if activity.type == "lesson":
-        record_progress(person.id, activity.id, status="completed", completed=True, when=_at(day))
-    elif activity.type == "quiz":
-        questions = activity.config["questions"]
-        skill = rng.random()
-        answers = {
-            q["id"]: (q["answer"] if diligent or rng.random() < 0.45 + skill / 2 else [0 if q["answer"] != [0] else 1])
-            for q in questions
-        }
-        submit_attempt(activity, person, answers)
-    elif activity.type == "assignment":
-        text = (
-            "Berita kegiatan perpustakaan desa: pelatihan membuat keripik untuk ibu-ibu PKK, "
-            "diikuti 25 peserta, bekerja sama dengan pemerintah desa."
-        )
-        submission = submissions.submit(person, activity, text, now=_at(day))
-        if diligent or rng.random() < 0.75:
-            rubric = require_rubric(activity)
-            picked = {
-                c["id"]: c["levels"][-1 if diligent or rng.random() < 0.6 else -2]["points"] for c in rubric.criteria
-            }
-            outcome = "release" if diligent or rng.random() < 0.85 else "save"
-            grades.grade_submission(
-                trainer,
-                submission.id,
-                version=submission.version,
-                criteria=picked,
-                feedback="Tulisan jelas dan runtut.",
-                outcome=outcome,
-            )
+    atype = ACTIVITY_TYPES.get(activity.type)
+    if atype is not None:  # a type uninstalled since the sync has nothing to show
+        atype.seed_demo(activity, person, DemoSeed(rng=rng, when=_at(day), grader=trainer, diligent=diligent))

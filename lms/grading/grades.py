@@ -60,23 +60,23 @@ def grade_submission(
     grader: User,
     submission_id: int,
     *,
-    version: Any,
-    criteria: Any,
-    comments: Any = None,
-    feedback: Any = "",
-    outcome: Any = "save",
+    version: int | None,
+    criteria: dict[str, Any],
+    comments: dict[str, str] | None = None,
+    feedback: str = "",
+    outcome: str = "save",
 ) -> Submission:
+    """Grade against the version the grader last read. The shapes (a version
+    number, criteria and comments per criterion id, a feedback text) are checked
+    where the grade comes in (lms.api.schemas.GradeIn, the grading form); here
+    the rules: an outcome allowed from the status, the version, the rubric's levels."""
     submission = get_gradable(grader, submission_id)
     activity = submission.activity
     comments = comments or {}
     if outcome not in OUTCOMES:
         raise Invalid(_("The outcome must be save, release or revise."), [{"field": "outcome", "message": "unknown"}])
-    if isinstance(version, bool) or not isinstance(version, int):
+    if version is None:
         raise Invalid(_("The submission version is required."), [{"field": "version", "message": "required"}])
-    if not isinstance(comments, dict) or not all(isinstance(v, str) for v in comments.values()):
-        raise Invalid(_("Comments must be texts per criterion."), [{"field": "comments", "message": "invalid"}])
-    if not isinstance(feedback, str):
-        raise Invalid(_("Feedback must be a text."), [{"field": "feedback", "message": "invalid"}])
     if version != submission.version:
         raise Conflict(
             _(

@@ -5,39 +5,64 @@ grade = (sum - min) / (max - min) * max_score      (rounded to 0.1)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from lms.coursepacks.source import PackSource, array_of_tables, check_keys, check_unique_id
+from lms.coursepacks.contracts import UNKNOWN, Number, PackTable, Says, Text, check_table
+from lms.coursepacks.source import PackSource, check_unique_id
 
-CRITERION_KEYS = {
-    "id": ("str", True),
-    "title": ("str", True),
-    "description": ("str", False),
-}
+
+class RubricLevel(PackTable):
+    """One level of a criterion: `{ points = N, label = "..." }`."""
+
+    points: Annotated[Number, Says("must be a number", when_missing=True)]
+    label: Annotated[Text, Says("must be a non-empty string", when_missing=True)]
+
+
+class RubricCriterion(PackTable):
+    """A [[criterion]] of a rubric file."""
+
+    id: Text
+    title: Text
+    description: Text | None = None
+    levels: list[RubricLevel]  # at least two, points strictly increasing
+
+
+class RubricFile(PackTable):
+    """A rubric file: a title and its [[criterion]] tables."""
+
+    title: Annotated[Text, Says("must be a non-empty string", when_missing=True)]
+    criterion: list[RubricCriterion]
 
 
 def load_rubric(source: PackSource, rel: str, owner_field: str) -> dict[str, Any] | None:
+    """The rubric file `rel` as stored in rubric versions, or None (with the
+    problems on `source`). Declared as the assignment type's `rubric` file."""
     data = source.read_toml(rel, "course.toml", owner_field)
     if data is None:
         return None
     before = len(source.problems)
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        source.problem(rel, "title", "must be a non-empty string")
+    top = check_table(RubricFile, data, skip={"criterion"})
+    # The title has always been reported before the other keys of the file.
+    for key, message in top.invalid.items():
+        source.problem(rel, key, message)
+    for key in top.unknown:
+        source.problem(rel, key, UNKNOWN)
     criteria = []
     seen: set[str] = set()
-    for prefix, criterion in array_of_tables(data, "criterion", source, rel):
-        good = check_keys({k: v for k, v in criterion.items() if k != "levels"}, CRITERION_KEYS, source, rel, prefix)
+    for prefix, criterion in source.tables(data, "criterion", rel):
+        good = source.check(RubricCriterion, criterion, rel, prefix, skip={"levels"}).good
         check_unique_id(good.get("id", ""), seen, source, rel, f"{prefix}id", "criterion")
         levels = _load_levels(criterion.get("levels"), source, rel, f"{prefix}levels")
         if levels is not None:
             criteria.append({**good, "description": good.get("description", ""), "levels": levels})
     if len(source.problems) > before:
         return None
-    return {"title": title, "criteria": criteria}
+    return {"title": data["title"], "criteria": criteria}
 
 
 def _load_levels(raw: Any, source: PackSource, rel: str, field: str) -> list[dict[str, Any]] | None:
+    """The levels of a criterion. Only the first problem of a criterion's levels
+    is reported: the ones after it are judged against it."""
     if not isinstance(raw, list) or len(raw) < 2:
         source.problem(rel, field, "needs at least two levels")
         return None
@@ -47,21 +72,19 @@ def _load_levels(raw: Any, source: PackSource, rel: str, field: str) -> list[dic
         if not isinstance(level, dict):
             source.problem(rel, where, 'must be a table { points = N, label = "..." }')
             return None
-        points, label = level.get("points"), level.get("label")
-        if not isinstance(points, (int, float)) or isinstance(points, bool):
-            source.problem(rel, f"{where}.points", "must be a number")
+        check = check_table(RubricLevel, level)
+        if check.invalid:
+            key, message = next(iter(check.invalid.items()))
+            source.problem(rel, f"{where}.{key}", message)
             return None
-        if not isinstance(label, str) or not label.strip():
-            source.problem(rel, f"{where}.label", "must be a non-empty string")
+        if check.unknown:
+            source.problem(rel, where, f"unknown key {sorted(check.unknown)[0]}")
             return None
-        extra = set(level) - {"points", "label"}
-        if extra:
-            source.problem(rel, where, f"unknown key {sorted(extra)[0]}")
-            return None
+        points = level["points"]
         if levels and points <= levels[-1]["points"]:
             source.problem(rel, f"{where}.points", "level points must increase strictly within a criterion")
             return None
-        levels.append({"points": points, "label": label})
+        levels.append({"points": points, "label": level["label"]})
     return levels
 
 
@@ -80,11 +103,11 @@ def compute_score(rubric: dict[str, Any], picked: dict[str, float], max_score: f
     return round((total - low) / (high - low) * max_score, 1)
 
 
-def check_picked(rubric: dict[str, Any], picked: Any) -> list[dict[str, str]]:
-    """Problems with a grader's picks: every criterion once, each a level's points."""
+def check_picked(rubric: dict[str, Any], picked: dict[str, Any]) -> list[dict[str, str]]:
+    """Problems with a grader's picks: every criterion once, each a level's points.
+    (That `picked` maps ids to numbers is checked where it comes in; a form passes
+    a text it could not read as a number, which is no level either.)"""
     problems: list[dict[str, str]] = []
-    if not isinstance(picked, dict):
-        return [{"field": "criteria", "message": "must be an object of criterion id to points"}]
     by_id = {c["id"]: c for c in rubric["criteria"]}
     for cid in picked:
         if cid not in by_id:
@@ -95,7 +118,7 @@ def check_picked(rubric: dict[str, Any], picked: Any) -> list[dict[str, str]]:
             continue
         value = picked[cid]
         points = [level["points"] for level in criterion["levels"]]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in points:
+        if value not in points:
             problems.append(
                 {"field": f"criteria.{cid}", "message": f"{value!r} is not a level; choose one of {points}"}
             )

@@ -31,8 +31,11 @@ def can_edit(user: User, post: Post) -> bool:
 
 @rule("libraries.delete_post")
 def can_delete(user: User, post: Post) -> bool:
-    """Colleagues, and organizers (to take down what should not be there)."""
-    return post.deleted_at is None and (is_colleague(user, post.library_id) or user.has_role("organizer"))
+    """Colleagues, and organizers (to take down a published post that should not
+    be there; a draft is not public, so there is nothing of it to take down)."""
+    if post.deleted_at is not None:
+        return False
+    return is_colleague(user, post.library_id) or (user.has_role("organizer") and post.status == "published")
 
 
 def default_library_ids(mentor: User) -> sa.Select | None:

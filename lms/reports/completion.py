@@ -444,7 +444,7 @@ def _aggregate(activities: list[Activity], members: sa.Select) -> sa.Select:
     weighted = (
         (Progress.score * sa.case(*[(aid.in_(ids), factor) for factor, ids in by_factor.items()], else_=None))
         if by_factor
-        else sa.null()
+        else sa.cast(sa.null(), sa.Float)  # PostgreSQL cannot sum an untyped NULL
     )
     return (
         sa.select(

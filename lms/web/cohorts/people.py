@@ -11,7 +11,7 @@ from lms import mail
 from lms.accounts import services as accounts
 from lms.accounts.auth import user_by_email
 from lms.accounts.models import User
-from lms.authz import permission_required
+from lms.authz import permission_required, require
 from lms.cohorts import services
 from lms.cohorts.forms import ArchiveForm, CohortForm, EnrolForm, GroupForm, PersonForm, TrainerForm
 from lms.coursepacks.models import Course
@@ -186,6 +186,7 @@ def reset_link(user_id: int):
     person = db.session.get(User, user_id)
     if person is None:
         return redirect(url_for("cohorts.index"))
+    require(current_user, "accounts.reset_password_of", person, hide=False)
     raw = accounts.create_invitation(person, purpose="reset", created_by=current_user)
     return render_template("cohorts/person_form.html", form=None, link=accounts.invitation_url(raw), person=person)
 
@@ -197,6 +198,7 @@ def reset_link(user_id: int):
 @permission_required("cohorts.manage")
 def assign_trainer(cohort_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.require_open(cohort)
     form = TrainerForm()
     form.trainer.choices = [(u.id, u.name) for u in services.trainers_available()]
     if form.validate_on_submit():
@@ -219,6 +221,7 @@ def assign_trainer(cohort_id: int):
 @permission_required("cohorts.manage")
 def remove_scope(cohort_id: int, scope_id: int):
     cohort = services.get_visible_cohort(current_user, cohort_id)
+    services.require_open(cohort)
     services.remove_trainer_scope(cohort, scope_id)
     flash(_("Assignment removed."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainers"))
