@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from werkzeug.datastructures import FileStorage
 
+from lms.activities.forms import AssignmentForm
 from lms.coursepacks.contracts import ONE_OF, ActivityTable, NonNegativeInt, Number, PackPath, PositiveInt, TextList
 from lms.coursepacks.types import ActivityType, ApiAction, ApiModel, DemoSeed, PackFile
 from lms.errors import ServiceError
@@ -195,18 +196,19 @@ def _activity_url(activity: Activity, **kwargs: Any) -> str:
 
 def handle_assignment_post(activity: Activity, user: User, request: Request) -> ResponseReturnValue:
     """The assignment form: "draft" keeps the text, "submit" makes an attempt."""
-    text = request.form.get("text", "")
+    form = AssignmentForm()
+    form.validate()
+    text = form.text.data or ""
     try:
         with attempt():
-            if request.form.get("action") == "submit":
+            if form.action.data == "submit":
                 submissions.submit(
-                    user, activity, text, request.files.getlist("files"), submit_key=request.form.get("submit_key")
+                    user, activity, text, request.files.getlist("files"), submit_key=form.submit_key.data or None
                 )
                 flash(_("Your work is submitted. You will be told when it is graded."), "success")
                 return redirect(_activity_url(activity, _anchor="attempts"))
-            base = request.form.get("draft_version", type=int)
-            submissions.save_draft(user, activity, text, base)
-            if request.form.get("action") == "preview":
+            submissions.save_draft(user, activity, text, form.draft_version.data)
+            if form.action.data == "preview":
                 return redirect(_activity_url(activity, preview=1, _anchor="work"))
             flash(_("Draft saved."), "success")
     except ServiceError as exc:

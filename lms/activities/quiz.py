@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
+from lms.activities.forms import quiz_form
 from lms.coursepacks.contracts import (
     ONE_OF,
     ActivityTable,
@@ -171,13 +172,9 @@ class QuizType(ActivityType):
         }
 
     def handle(self, activity: Activity, user: User, request: Request) -> Response:
-        answers: dict[str, list[int]] = {}
-        for question in activity.config["questions"]:
-            picked = request.form.getlist(f"q-{question['id']}")
-            try:
-                answers[question["id"]] = [int(p) for p in picked]
-            except ValueError:
-                answers[question["id"]] = []
+        form = quiz_form(activity.config["questions"])
+        form.validate()
+        answers = form.answers(activity.config["questions"])
         try:
             attempt = submit_attempt(activity, user, answers)
         except (Conflict, Invalid) as exc:

@@ -4,7 +4,7 @@ the page's language); the forms only read and type what was sent."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 
@@ -22,3 +22,47 @@ class MentorListForm(FlaskForm):
 class LightSettingsForm(FlaskForm):
     green_min = IntegerField(validators=[Optional()])
     yellow_min = IntegerField(validators=[Optional()])
+
+
+class PostForm(FlaskForm):
+    """An activity post. Values stay text here: `PostInput.from_form` checks them
+    and names the field that is wrong, in the reader's language."""
+
+    title = StringField(default="")
+    activity_date = StringField(default="")
+    kind = StringField(default="")
+    place = StringField(default="")
+    male = StringField(default="")
+    female = StringField(default="")
+    age_children = StringField(default="")
+    age_teens = StringField(default="")
+    age_adults = StringField(default="")
+    age_elderly = StringField(default="")
+    partners = StringField(default="")
+    text = TextAreaField(default="")
+    shows_people = StringField(default="")
+    consent = StringField(default="")
+    draft_key = StringField(default="")
+    draft_version = IntegerField(validators=[Optional()])
+    remove_photo = SelectMultipleField(coerce=int, validate_choice=False)
+    action = StringField(default="")
+
+    def values(self) -> dict[str, str]:
+        """The post's own fields as sent, for PostInput.from_form."""
+        names = (
+            "title",
+            "activity_date",
+            "kind",
+            "place",
+            "male",
+            "female",
+            "age_children",
+            "age_teens",
+            "age_adults",
+            "age_elderly",
+            "partners",
+            "text",
+            "shows_people",
+            "consent",
+        )
+        return {name: self[name].data or "" for name in names}

@@ -26,7 +26,7 @@ from lms.authz import permission_required
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.libraries import mentoring, photos, policy, ranking, reports, services
-from lms.libraries.forms import LightSettingsForm, MentoringNoteForm, MentorListForm
+from lms.libraries.forms import LightSettingsForm, MentoringNoteForm, MentorListForm, PostForm
 from lms.libraries.models import AGE_GROUPS, KINDS, MAX_PHOTOS, PostPhoto
 from lms.uow import attempt
 
@@ -135,26 +135,28 @@ def _form_page(post, values: dict, *, draft_key: str, version: int, status: int 
 
 def _save(post=None):
     """The post form: 'draft' keeps a draft, 'publish' publishes, 'save' changes a published post."""
-    draft_key = request.form.get("draft_key", "")
+    form = PostForm()
+    form.validate()
+    draft_key = form.draft_key.data or ""
     try:
         with attempt():
-            data = services.PostInput.from_form(request.form)
+            data = services.PostInput.from_form(form.values())
             saved, removed = services.save_post(
                 current_user,
                 data,
                 post=post,
                 draft_key=None if post else draft_key,
-                base_version=request.form.get("draft_version", type=int),
+                base_version=form.draft_version.data,
                 new_photos=request.files.getlist("photos"),
-                remove_photo_ids=[int(i) for i in request.form.getlist("remove_photo") if i.isdigit()],
-                publish=request.form.get("action") == "publish",
+                remove_photo_ids=[] if form.remove_photo.errors else list(form.remove_photo.data or []),
+                publish=form.action.data == "publish",
             )
     except ServiceError as exc:
         if exc.status == 404:
             raise
         flash(exc.message, "error")
         current = post or (services.post_by_key(current_user, draft_key) if draft_key else None)
-        version = request.form.get("draft_version", 0, type=int)
+        version = form.draft_version.data or 0
         theirs = None
         if exc.status == 409 and current is not None:
             # Keep what was typed on the page and show the colleague's text beside it.
