@@ -340,5 +340,5 @@ def test_bodies_and_queries_of_the_wrong_shape_are_400_naming_the_field(api, wor
         assert response.status_code == 400
         error = response.get_json()["error"]
         assert error["code"] == "bad_request" and field in [d["field"] for d in error["details"]]
-    # The submission body's own check stays with its handler until it uses SubmissionIn.
+    # The submission action validates its body with the assignment type's own model.
     assert api("post", story, world["trainee"], json={"text": 5}).status_code == 400

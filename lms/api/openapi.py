@@ -8,8 +8,8 @@ Every handler declares its operation next to its route:
     @roles("trainer")
     def put_grade(submission_id): ...
 
-or, with an operation defined elsewhere, `@operation(QUIZ_ATTEMPT)`. A route whose
-module cannot carry the decorator is declared with `document_route()`. The paths,
+or, with an operation built elsewhere (an activity type's API action),
+`@operation(an_operation)`. The paths,
 methods and path parameters come from Flask's url_map, so a route and its
 documentation cannot disagree; tests/test_openapi.py checks that every route is
 described and validates real answers against the document."""
@@ -84,16 +84,6 @@ def operation(spec: Operation | None = None, /, **fields: Any) -> Callable[[F], 
     return decorate
 
 
-# (method, document path) → operation, for routes declared away from their handler.
-_ROUTES: dict[tuple[str, str], Operation] = {}
-
-
-def document_route(method: str, path: str, spec: Operation) -> None:
-    """Declare the operation of a route without touching its handler. A decorator
-    on the handler wins over this."""
-    _ROUTES[(method.lower(), path)] = spec
-
-
 def declared_operation(view: Callable[..., Any], method: str, path: str) -> Operation | None:
     current: Any = view
     while current is not None:
@@ -101,39 +91,7 @@ def declared_operation(view: Callable[..., Any], method: str, path: str) -> Oper
         if isinstance(found, Operation):
             return found
         current = getattr(current, "__wrapped__", None)
-    return _ROUTES.get((method.lower(), path))
-
-
-# -- the operations of the activity actions -----------------------------------------
-# Their handlers move to lms/api/activities_api.py, which wires them with
-# `@operation(COMPLETE_ACTIVITY)`, `@operation(QUIZ_ATTEMPT)` and
-# `@operation(CREATE_SUBMISSION)`; until then they are declared by path here.
-
-COMPLETE_ACTIVITY = Operation(
-    summary="Mark an activity that is completed by reading (a lesson) as done",
-    who="trainee",
-    ok={200: schemas.Completed},
-    errors=(403, 404, 422),
-)
-QUIZ_ATTEMPT = Operation(
-    summary="Answer a quiz: the score of this attempt",
-    who="trainee",
-    body=schemas.QuizAttemptIn,
-    ok={201: schemas.QuizAttemptOut},
-    errors=(403, 404, 409, 422),
-)
-CREATE_SUBMISSION = Operation(
-    summary="Submit an assignment: JSON {text} or multipart/form-data (text and files)",
-    who="trainee",
-    body=schemas.SubmissionIn,
-    content={"multipart/form-data": schemas.SubmissionForm},
-    ok={201: schemas.SubmissionCreated},
-    errors=(403, 404, 409, 422),
-)
-_ACTIVITY = "/courses/{course}/activities/{activity}"
-document_route("post", f"{_ACTIVITY}/complete", COMPLETE_ACTIVITY)
-document_route("post", f"{_ACTIVITY}/attempts", QUIZ_ATTEMPT)
-document_route("post", f"{_ACTIVITY}/submissions", CREATE_SUBMISSION)
+    return None
 
 
 # -- generation -------------------------------------------------------------------

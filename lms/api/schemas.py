@@ -220,42 +220,12 @@ class Completed(Out):
     completed: Literal[True]
 
 
-class QuizAttemptIn(Body):
-    """A quiz's answers: the picked choice numbers (0-based) per question id."""
-
-    answers: dict[str, list[int]]
-
-
-class QuizAttemptOut(Out):
-    percent: Number
-    passed: bool
-    correct: int
-    total: int
-
-
-class SubmissionIn(Body):
-    """An assignment as JSON; with files, send multipart/form-data instead."""
-
-    text: str = ""
-    submit_key: str | None = Field(
-        default=None, description="A random key per form: the same key twice returns the first attempt."
-    )
-
-
 class SubmissionForm(BaseModel):
     """An assignment as multipart/form-data."""
 
     text: str = ""
     submit_key: str = ""
     files: list[bytes] = Field(default_factory=list, description="The attachments.")
-
-
-class SubmissionCreated(Out):
-    id: int
-    attempt: int
-    status: SubmissionStatus
-    submitted_at: DateTimeText
-    late: bool
 
 
 # -- submissions and grading ----------------------------------------------------
